@@ -1,0 +1,46 @@
+# The two commands of the README: `make run` and `make test`. Both install missing Debian packages,
+# configure and build with the CMake presets, then run.
+PACKAGES := cmake g++ make ninja-build pkg-config libboost-graph-dev libtbb-dev libhdf5-dev \
+            hdf5-tools libspdlog-dev catch2 libtomlplusplus-dev libcli11-dev librandom123-dev \
+            libbenchmark-dev python3 python3-h5py python3-numpy
+SCENARIO ?= scenarios/amstelland-baseline.toml
+ZORGSIM  := build/release/bin/zorgsim
+JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: all deps configure build run test bench clean
+
+all: build
+
+deps:
+	@missing=""; \
+	for p in $(PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' "$$p" 2>/dev/null | grep -q '^install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	echo "zorgsim: installing missing Debian packages:$$missing"; \
+	if [ "$$(id -u)" = 0 ]; then SUDO=""; \
+	elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then SUDO="sudo"; \
+	else echo "zorgsim: cannot install packages (not root and no password-less sudo)."; \
+	     echo "zorgsim: ask an administrator to run: apt-get install -y$$missing"; exit 1; fi; \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get update -qq && \
+	$$SUDO env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing \
+	  || { echo "zorgsim: apt-get failed to install:$$missing"; exit 1; }
+
+configure: deps
+	cmake --preset release
+
+build: configure
+	cmake --build --preset release -j $(JOBS)
+
+run: build
+	@mkdir -p results
+	$(ZORGSIM) run $(SCENARIO) -o results/$(basename $(notdir $(SCENARIO))).h5
+
+test: build
+	ctest --preset release -j $(JOBS)
+
+bench: deps
+	cmake --preset bench && cmake --build --preset bench -j $(JOBS)
+
+clean:
+	rm -rf build

@@ -1,0 +1,42 @@
+#include "engine/sim/memory_recorder.hpp"
+
+#include <stdexcept>
+
+namespace zorgsim {
+namespace {
+template <typename T>
+void append(std::vector<T>& to, std::span<const T> from) {
+    to.insert(to.end(), from.begin(), from.end());
+}
+} // namespace
+
+void memory_recorder::begin_point(const run_point& p) {
+    current_ = &points_[{p.variant, p.replicate}];
+    *current_ = {};
+}
+
+void memory_recorder::record(const step_view& v) {
+    auto& s = *current_;
+    append(s.residents, v.residents);
+    append(s.demand, v.demand);
+    append(s.demand_by_need, v.demand_by_need);
+    append(s.contacts, v.contacts);
+    append(s.escalated, v.escalated);
+    append(s.unmet, v.unmet);
+    append(s.wait_weeks_sum, v.wait_weeks_sum);
+    append(s.backlog, v.backlog);
+    append(s.provider_contacts, v.provider_contacts);
+    append(s.cost_eur, v.cost_eur);
+    append(s.minutes_used, v.minutes_used);
+    append(s.capacity_min, v.capacity_min);
+    ++s.steps;
+}
+
+const point_series& memory_recorder::at(std::uint32_t variant, std::uint32_t replicate) const {
+    auto it = points_.find({variant, replicate});
+    if (it == points_.end())
+        throw std::out_of_range("memory_recorder: no such run point");
+    return it->second;
+}
+
+} // namespace zorgsim

@@ -1,0 +1,36 @@
+// Keeps every step of every run point in memory, as flat arrays [step][cell]. For tests, small
+// runs and tools that post-process in the same process.
+#pragma once
+
+#include "engine/sim/recorder.hpp"
+
+#include <cstdint>
+#include <map>
+#include <utility>
+#include <vector>
+
+namespace zorgsim {
+
+struct point_series {
+    std::vector<std::uint32_t> residents, demand, demand_by_need, contacts, escalated, unmet,
+        wait_weeks_sum, backlog, provider_contacts;
+    std::vector<double> cost_eur, minutes_used, capacity_min;
+    std::size_t steps = 0;
+
+    bool operator==(const point_series&) const = default;
+};
+
+class memory_recorder final : public recorder {
+public:
+    void begin_point(const run_point& p) override;
+    void record(const step_view& v) override;
+
+    const point_series& at(std::uint32_t variant, std::uint32_t replicate) const;
+    const std::map<std::pair<std::uint32_t, std::uint32_t>, point_series>& all() const { return points_; }
+
+private:
+    std::map<std::pair<std::uint32_t, std::uint32_t>, point_series> points_;
+    point_series* current_ = nullptr;
+};
+
+} // namespace zorgsim

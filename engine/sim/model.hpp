@@ -1,0 +1,78 @@
+// The frozen model: region, providers, residents (registered with a practice), care parameters
+// and everything derived from them (capacity servers, nearest providers, referral weights).
+// Built once, then only read while any number of runs step their own mutable state.
+#pragma once
+
+#include "engine/care/pathways.hpp"
+#include "engine/core/calendar.hpp"
+#include "engine/network/providers.hpp"
+#include "engine/network/registration.hpp"
+#include "engine/network/travel.hpp"
+#include "engine/population/region.hpp"
+#include "engine/population/residents.hpp"
+
+#include <array>
+#include <cstdint>
+#include <vector>
+
+namespace zorgsim {
+
+struct model_inputs {
+    region area;
+    provider_table providers;
+    care_parameters care;
+    prevalence_table prevalence;
+    travel_parameters travel;
+    horizon time;
+    std::uint64_t population_seed = 1; // residents are drawn once per model, from this seed
+};
+
+inline constexpr std::uint32_t no_server = 0xFFFFFFFFu;
+
+// One capacity pool with its own FIFO backlog: a practice has three (gp, poh_s, poh_ggz), every
+// other provider one, for the setting of its type.
+struct server {
+    std::uint32_t provider = 0;
+    setting where = setting::gp;
+    double capacity_min_per_week = 0;
+};
+
+class model {
+public:
+    explicit model(model_inputs in);
+
+    const region& area() const { return in_.area; }
+    const provider_table& providers() const { return in_.providers; }
+    const care_parameters& care() const { return in_.care; }
+    const horizon& time() const { return in_.time; }
+    const resident_table& residents() const { return residents_; }
+    const registration_report& registration() const { return registration_; }
+    const std::vector<server>& servers() const { return servers_; }
+    std::size_t neighbourhood_count() const { return in_.area.neighbourhoods.size(); }
+    const std::vector<std::uint32_t>& residents_per_neighbourhood() const { return residents_per_nb_; }
+
+    // The server of `provider` for setting `s`, or no_server.
+    std::uint32_t server_of(std::uint32_t provider, setting s) const {
+        return server_of_[provider * setting_count + static_cast<std::size_t>(s)];
+    }
+    // Where a contact of a resident in neighbourhood `nb`, listed at `practice`, is served in
+    // setting `s`; `u` picks a second-line provider by referral weight. no_server if none.
+    std::uint32_t route(setting s, std::uint32_t nb, std::uint32_t practice, double u) const;
+    // Where a contact escalated from `from_provider` to setting `s` goes: the same provider if it
+    // has that pool, otherwise the nearest provider of the setting's type.
+    std::uint32_t escalation_target(setting s, std::uint32_t nb, std::uint32_t from_provider) const;
+
+private:
+    model_inputs in_;
+    resident_table residents_;
+    registration_report registration_;
+    std::vector<server> servers_;
+    std::vector<std::uint32_t> server_of_; // provider x setting
+    nearest_by_type nearest_;
+    std::vector<std::uint32_t> residents_per_nb_;
+    // Per setting: providers with a positive referral weight and their cumulative weight share.
+    std::array<std::vector<std::uint32_t>, setting_count> referral_providers_;
+    std::array<std::vector<double>, setting_count> referral_cumulative_;
+};
+
+} // namespace zorgsim

@@ -1,0 +1,91 @@
+// How results leave the engine: after every step the engine hands a recorder a read-only view of
+// that step's metrics. Recorders (in memory, HDF5, summaries) decide what to keep and how.
+#pragma once
+
+#include "engine/care/levers/registry.hpp"
+
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace zorgsim {
+
+class model;
+
+struct variant {
+    std::string label;
+    lever_set levers;
+};
+
+// Replicates x variants with one seed; replicate r of every variant uses the same random numbers.
+struct run_plan {
+    std::vector<variant> variants{variant{"baseline", {}}};
+    std::uint32_t replicates = 1;
+    std::uint64_t seed = 1;
+};
+
+struct run_point {
+    std::uint32_t variant = 0;
+    std::uint32_t replicate = 0;
+};
+
+// Arrays indexed [neighbourhood * setting_count + setting], [neighbourhood * need_count + need]
+// or [provider]. Counts are contacts (needs), minutes are staff minutes, money is euro.
+struct step_view {
+    run_point point;
+    std::size_t step = 0;
+    std::span<const std::uint32_t> residents;      // [neighbourhood]
+    std::span<const std::uint32_t> demand;         // new needs by first setting [nb x setting]
+    std::span<const std::uint32_t> demand_by_need; // new needs [nb x need]
+    std::span<const std::uint32_t> contacts;       // served [nb x setting]
+    std::span<const std::uint32_t> escalated;      // moved on from this setting [nb x setting]
+    std::span<const std::uint32_t> unmet;          // given up in this setting [nb x setting]
+    std::span<const double> cost_eur;              // [nb x setting]
+    std::span<const std::uint32_t> wait_weeks_sum; // weeks waited, summed over contacts [nb x setting]
+    std::span<const std::uint32_t> backlog;        // waiting at the end of the step [provider]
+    std::span<const std::uint32_t> provider_contacts; // [provider]
+    std::span<const double> minutes_used;          // [provider]
+    std::span<const double> capacity_min;          // [provider]
+};
+
+class recorder {
+public:
+    virtual ~recorder() = default;
+    virtual void begin(const model& m, const run_plan& plan) { (void)m, (void)plan; }
+    virtual void begin_point(const run_point& p) { (void)p; }
+    virtual void record(const step_view& v) = 0;
+    virtual void end_point(const run_point& p) { (void)p; }
+    virtual void end() {}
+};
+
+// Passes every call on to several recorders, in order.
+class fanout_recorder final : public recorder {
+public:
+    explicit fanout_recorder(std::vector<recorder*> targets) : targets_(std::move(targets)) {}
+    void begin(const model& m, const run_plan& plan) override {
+        for (auto* t : targets_)
+            t->begin(m, plan);
+    }
+    void begin_point(const run_point& p) override {
+        for (auto* t : targets_)
+            t->begin_point(p);
+    }
+    void record(const step_view& v) override {
+        for (auto* t : targets_)
+            t->record(v);
+    }
+    void end_point(const run_point& p) override {
+        for (auto* t : targets_)
+            t->end_point(p);
+    }
+    void end() override {
+        for (auto* t : targets_)
+            t->end();
+    }
+
+private:
+    std::vector<recorder*> targets_;
+};
+
+} // namespace zorgsim

@@ -1,0 +1,105 @@
+#include "io/cli/commands.hpp"
+
+#include "engine/core/error.hpp"
+#include "engine/sim/engine.hpp"
+#include "engine/sim/year_totals.hpp"
+#include "io/cli/summary.hpp"
+#include "io/data/parameter_reader.hpp"
+#include "io/data/region_reader.hpp"
+#include "io/hdf5/results_writer.hpp"
+
+#include <spdlog/spdlog.h>
+#include <tbb/info.h>
+
+#include <chrono>
+#include <fmt/format.h>
+
+namespace zorgsim::io {
+namespace {
+
+model_inputs inputs_for(const scenario& s, region_data region, parameter_data params) {
+    model_inputs in;
+    in.area = std::move(region.area);
+    if (s.region_builtin)
+        in.area.name = *s.region_builtin;
+    in.providers = std::move(region.providers);
+    in.care = std::move(params.care);
+    in.prevalence = params.prevalence;
+    in.travel = s.travel;
+    in.time = s.time;
+    in.population_seed = s.seed;
+    return in;
+}
+
+} // namespace
+
+loaded_scenario load(const std::filesystem::path& scenario_file, std::optional<std::uint64_t> seed,
+                     std::optional<std::uint32_t> replicates) {
+    auto s = parse_scenario(scenario_file);
+    if (seed)
+        s.seed = *seed;
+    if (replicates)
+        s.replicates = *replicates;
+    const auto region_dir = s.region_dir();
+    auto region = read_region(region_dir);
+    auto params = read_parameters(s.parameters_dir);
+    run_plan plan;
+    plan.seed = s.seed;
+    plan.replicates = s.replicates;
+    plan.variants = {variant{s.levers.empty() ? "baseline" : "scenario", resolve_levers(s, params.care)}};
+    std::vector<std::string> files = {s.file.string()};
+    for (const auto& f : region_files(region_dir))
+        files.push_back(f.string());
+    for (const auto& f : parameter_files(s.parameters_dir))
+        files.push_back(f.string());
+    model m(inputs_for(s, std::move(region), std::move(params)));
+    return {std::move(s), std::move(m), std::move(plan), std::move(files)};
+}
+
+int validate_command(const std::filesystem::path& scenario_file) {
+    const auto l = load(scenario_file);
+    fmt::print("{}: valid. Region '{}' with {} residents in {} neighbourhoods, {} providers; "
+               "{} needs; {} lever(s); {} weekly steps from {}.\n",
+               scenario_file.string(), l.frozen.area().name, l.frozen.residents().size(),
+               l.frozen.neighbourhood_count(), l.frozen.providers().size(), l.frozen.care().needs.size(),
+               l.file.levers.size(), l.frozen.time().step_count(), iso(l.frozen.time().start));
+    return ok;
+}
+
+int run_command(const run_request& r) {
+    const auto started = std::chrono::steady_clock::now();
+    auto l = load(r.scenario_file, r.seed, r.replicates);
+    const auto out = r.output.value_or(std::filesystem::path("results") /
+                                       (r.scenario_file.stem().string() + ".h5"));
+    const int threads = r.threads > 0 ? r.threads : tbb::info::default_concurrency();
+    if (l.frozen.registration().over_list_capacity > 0)
+        spdlog::warn("{} residents could not be listed within a practice's list capacity and were "
+                     "listed with the nearest practice above its list",
+                     l.frozen.registration().over_list_capacity);
+    spdlog::info("running '{}': {} residents, {} steps, {} replicate(s), {} thread(s)", l.file.title,
+                 l.frozen.residents().size(), l.frozen.time().step_count(), l.plan.replicates, threads);
+
+    results_metadata meta;
+    meta.title = l.file.title;
+    meta.scenario_file = l.file.file.string();
+    meta.scenario_text = l.file.text;
+    meta.region = l.frozen.area().name;
+    meta.command_line = r.command_line;
+    meta.seed = l.plan.seed;
+    meta.threads = threads;
+    meta.input_files = l.input_files;
+    results_writer writer(out, meta);
+    year_totals_recorder totals;
+    fanout_recorder both({&writer, &totals});
+    run(l.frozen, l.plan, both, run_options{threads});
+
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (!r.quiet)
+        fmt::print("{}", format_summary(l.frozen, l.file.title, totals.summary()));
+    fmt::print("results: {} ({:.1f} MB) in {:.1f} s\n", out.string(),
+               static_cast<double>(std::filesystem::file_size(out)) / 1e6, seconds);
+    return ok;
+}
+
+} // namespace zorgsim::io

@@ -1,0 +1,42 @@
+// The `zorgsim` commands. Each returns an exit code (ARCHITECTURE §4): 0 success, 2 invalid input,
+// 3 output could not be written, 1 internal error, 130 interrupted.
+#pragma once
+
+#include "engine/sim/model.hpp"
+#include "engine/sim/recorder.hpp"
+#include "io/config/scenario.hpp"
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace zorgsim::io {
+
+enum exit_code : int { ok = 0, internal = 1, invalid_input = 2, output_failed = 3, interrupted = 130 };
+
+struct run_request {
+    std::filesystem::path scenario_file;
+    std::optional<std::filesystem::path> output;
+    int threads = 0;
+    std::optional<std::uint64_t> seed;
+    std::optional<std::uint32_t> replicates;
+    bool quiet = false;
+    std::string command_line;
+};
+
+// Everything a run needs, loaded and checked: the scenario, the frozen model and the plan.
+struct loaded_scenario {
+    scenario file;
+    model frozen;
+    run_plan plan;
+    std::vector<std::string> input_files;
+};
+loaded_scenario load(const std::filesystem::path& scenario_file,
+                     std::optional<std::uint64_t> seed = std::nullopt,
+                     std::optional<std::uint32_t> replicates = std::nullopt);
+
+int run_command(const run_request& r);
+int validate_command(const std::filesystem::path& scenario_file);
+
+} // namespace zorgsim::io

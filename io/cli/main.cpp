@@ -1,0 +1,92 @@
+// zorgsim command line: parses arguments, runs one command, and turns every error into a message
+// and an exit code. The only place exceptions are caught.
+#include "engine/core/error.hpp"
+#include "io/cli/commands.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <exception>
+
+#ifndef ZORGSIM_VERSION
+#define ZORGSIM_VERSION "unknown"
+#endif
+#ifndef ZORGSIM_GIT_REVISION
+#define ZORGSIM_GIT_REVISION "unknown"
+#endif
+
+int main(int argc, char** argv) {
+    using namespace zorgsim;
+    using namespace zorgsim::io;
+    spdlog::set_default_logger(spdlog::stderr_color_mt("zorgsim"));
+    spdlog::set_pattern("%^%l%$: %v");
+
+    CLI::App app{"zorgsim: where care shifted from hospital to the first line lands, and whether "
+                 "the first line can carry it"};
+    app.set_version_flag("--version", fmt::format("zorgsim {} ({})", ZORGSIM_VERSION, ZORGSIM_GIT_REVISION));
+    app.require_subcommand(1);
+
+    std::string command_line;
+    for (int i = 0; i < argc; ++i)
+        command_line += (i ? " " : "") + std::string(argv[i]);
+
+    run_request rr;
+    rr.command_line = command_line;
+    std::string run_file, out_file;
+    std::uint64_t seed = 0;
+    std::uint32_t replicates = 0;
+    bool verbose = false;
+    auto* run = app.add_subcommand("run", "run a scenario and write an HDF5 results file");
+    run->add_option("scenario", run_file, "scenario file (TOML)")->required()->check(CLI::ExistingFile);
+    run->add_option("-o,--output", out_file, "results file (default results/<scenario>.h5)");
+    run->add_option("--threads", rr.threads, "worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+    auto* seed_opt = run->add_option("--seed", seed, "override the scenario's seed");
+    auto* rep_opt = run->add_option("--replicates", replicates, "override the number of replicates")
+                        ->check(CLI::Range(1, 10000));
+    run->add_flag("-q,--quiet", rr.quiet, "print no summary");
+    run->add_flag("-v,--verbose", verbose, "log more");
+
+    std::string validate_file;
+    auto* validate = app.add_subcommand("validate", "check a scenario and its data, run nothing");
+    validate->add_option("scenario", validate_file, "scenario file (TOML)")->required()->check(CLI::ExistingFile);
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+        const int code = app.exit(e);
+        return code == 0 ? exit_code::ok : exit_code::invalid_input;
+    }
+    spdlog::set_level(rr.quiet ? spdlog::level::warn : verbose ? spdlog::level::debug : spdlog::level::info);
+
+    try {
+        if (*run) {
+            rr.scenario_file = run_file;
+            if (!out_file.empty())
+                rr.output = out_file;
+            if (*seed_opt)
+                rr.seed = seed;
+            if (*rep_opt)
+                rr.replicates = replicates;
+            return run_command(rr);
+        }
+        return validate_command(validate_file);
+    } catch (const config_error& e) {
+        spdlog::error("invalid scenario:\n{}", e.what());
+        return exit_code::invalid_input;
+    } catch (const input_error& e) {
+        spdlog::error("invalid input data:\n{}", e.what());
+        return exit_code::invalid_input;
+    } catch (const model_error& e) {
+        spdlog::error("the inputs do not form a model: {}", e.what());
+        return exit_code::invalid_input;
+    } catch (const output_error& e) {
+        spdlog::error("could not write results: {}", e.what());
+        return exit_code::output_failed;
+    } catch (const std::exception& e) {
+        spdlog::error("internal error: {}", e.what());
+        return exit_code::internal;
+    }
+}

@@ -1,0 +1,157 @@
+#include "io/data/parameter_reader.hpp"
+
+#include "engine/core/error.hpp"
+#include "io/data/csv.hpp"
+
+#include <fmt/format.h>
+
+namespace zorgsim::io {
+namespace {
+
+// Column suffixes for the six age bands: rate_0_14, ..., rate_85_plus.
+const std::array<std::string, age_band_count> band_suffix = {"0_14",  "15_44", "45_64",
+                                                             "65_74", "75_84", "85_plus"};
+
+std::vector<std::string> band_columns(const std::string& prefix) {
+    std::vector<std::string> out;
+    for (const auto& s : band_suffix)
+        out.push_back(prefix + s);
+    return out;
+}
+
+template <std::size_t N>
+std::vector<std::string> names(const std::array<std::string_view, N>& a) {
+    return {a.begin(), a.end()};
+}
+
+std::vector<std::string> with(std::vector<std::string> a, std::initializer_list<std::string> b) {
+    a.insert(a.end(), b);
+    return a;
+}
+
+void read_needs(const std::filesystem::path& dir, care_parameters& p) {
+    const auto rates = band_columns("rate_");
+    auto f = csv_file::read(dir / "needs.csv",
+                            with({"need", "applies_to"}, {}), with(rates, {"routing", "source"}));
+    for (const auto& r : rates)
+        if (!f.has(r))
+            f.error(fmt::format("required column '{}' is missing", r));
+    f.throw_if_errors();
+    auto conditions = names(condition_names);
+    conditions.insert(conditions.begin(), "all");
+    for (const auto& row : f.rows()) {
+        need_spec n;
+        n.name = f.text(row, "need");
+        if (n.name.empty())
+            f.error(row, "need", "must not be empty");
+        if (p.need_index(n.name))
+            f.error(row, "need", fmt::format("'{}' appears twice", n.name));
+        const auto c = f.choice(row, "applies_to", conditions);
+        if (c > 0)
+            n.applies_to = static_cast<condition>(c - 1);
+        for (std::size_t b = 0; b < age_band_count; ++b)
+            n.rate_per_year[b] = f.number(row, rates[b], 0, 1000);
+        if (f.has("routing"))
+            n.routing = static_cast<routing_rule>(f.choice(row, "routing", {"per_contact", "per_resident"}));
+        p.needs.push_back(std::move(n));
+    }
+    if (f.rows().empty())
+        f.error("no needs; at least one row is required");
+    p.pathways.assign(p.needs.size(), {});
+    f.throw_if_errors();
+}
+
+void read_pathways(const std::filesystem::path& dir, care_parameters& p) {
+    auto f = csv_file::read(dir / "pathways.csv",
+                            {"need", "setting", "share", "minutes_per_contact", "tariff_eur",
+                             "max_wait_weeks", "escalates_to"},
+                            {"source"});
+    auto targets = names(setting_names);
+    targets.push_back("unmet");
+    for (const auto& row : f.rows()) {
+        const auto need = f.text(row, "need");
+        const auto n = p.need_index(need);
+        if (!n) {
+            std::vector<std::string> known;
+            for (const auto& spec : p.needs)
+                known.push_back(spec.name);
+            f.error(row, "need", fmt::format("'{}' is not in needs.csv; accepted: {}", need,
+                                             fmt::join(known, ", ")));
+            continue;
+        }
+        pathway_step s;
+        s.where = static_cast<setting>(f.choice(row, "setting", names(setting_names)));
+        s.share = f.number(row, "share", 0, 1);
+        s.minutes_per_contact = f.number(row, "minutes_per_contact", 0.1, 100000, 1);
+        s.tariff_eur = f.number(row, "tariff_eur", 0, 1e7);
+        s.max_wait_weeks = f.count(row, "max_wait_weeks", 520);
+        const auto t = f.choice(row, "escalates_to", targets);
+        s.escalates_to = t < setting_count ? static_cast<std::uint8_t>(t) : escalate_to_unmet;
+        if (p.step(*n, s.where))
+            f.error(row, "setting", fmt::format("('{}', '{}') appears twice", need, name_of(s.where)));
+        p.pathways[*n].push_back(s);
+    }
+    for (std::size_t n = 0; n < p.needs.size(); ++n)
+        if (p.pathways[n].empty())
+            f.error(fmt::format("need '{}' has no row; every need needs at least one setting",
+                                p.needs[n].name));
+    f.throw_if_errors();
+}
+
+void read_capacity(const std::filesystem::path& dir, care_parameters& p) {
+    auto f = csv_file::read(dir / "capacity.csv", {"setting", "minutes_per_fte_per_week"}, {"source"});
+    std::array<bool, setting_count> seen{};
+    for (const auto& row : f.rows()) {
+        const auto s = f.choice(row, "setting", names(setting_names));
+        if (seen[s])
+            f.error(row, "setting", fmt::format("'{}' appears twice", setting_names[s]));
+        seen[s] = true;
+        p.minutes_per_fte_per_week[s] = f.number(row, "minutes_per_fte_per_week", 0, 10080);
+    }
+    for (std::size_t s = 0; s < setting_count; ++s)
+        if (!seen[s])
+            f.error(fmt::format("no row for setting '{}'; every setting needs one", setting_names[s]));
+    f.throw_if_errors();
+}
+
+void read_prevalence(const std::filesystem::path& dir, prevalence_table& t) {
+    const auto cols = band_columns("per_1000_");
+    auto f = csv_file::read(dir / "prevalence.csv", {"condition"},
+                            with(cols, {"regional_multiplier", "source"}));
+    for (const auto& c : cols)
+        if (!f.has(c))
+            f.error(fmt::format("required column '{}' is missing", c));
+    f.throw_if_errors();
+    for (const auto& row : f.rows()) {
+        const auto c = f.choice(row, "condition", names(condition_names));
+        const double multiplier = f.has("regional_multiplier")
+                                      ? f.number(row, "regional_multiplier", 0, 10, 1)
+                                      : 1.0;
+        for (std::size_t b = 0; b < age_band_count; ++b) {
+            const double share = f.number(row, cols[b], 0, 1000) * multiplier / 1000.0;
+            if (share > 1)
+                f.error(row, cols[b], "times regional_multiplier exceeds 1000 per 1000");
+            t.share[c][b] = share;
+        }
+    }
+    f.throw_if_errors();
+}
+
+} // namespace
+
+std::vector<std::filesystem::path> parameter_files(const std::filesystem::path& dir) {
+    return {dir / "needs.csv", dir / "pathways.csv", dir / "capacity.csv", dir / "prevalence.csv"};
+}
+
+parameter_data read_parameters(const std::filesystem::path& dir) {
+    if (!std::filesystem::is_directory(dir))
+        throw input_error(fmt::format("{}: parameter directory not found", dir.string()));
+    parameter_data d;
+    read_needs(dir, d.care);
+    read_pathways(dir, d.care);
+    read_capacity(dir, d.care);
+    read_prevalence(dir, d.prevalence);
+    return d;
+}
+
+} // namespace zorgsim::io

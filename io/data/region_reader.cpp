@@ -1,0 +1,192 @@
+#include "io/data/region_reader.hpp"
+
+#include "engine/core/error.hpp"
+#include "io/data/csv.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/format.h>
+#include <map>
+
+namespace zorgsim::io {
+namespace {
+
+template <std::size_t N>
+std::vector<std::string> names(const std::array<std::string_view, N>& a) {
+    return {a.begin(), a.end()};
+}
+
+void read_municipalities(const std::filesystem::path& dir, region& r,
+                         std::map<std::string, std::uint32_t>& index) {
+    auto f = csv_file::read(dir / "municipalities.csv", {"municipality_code", "name", "population_total"},
+                            {"population_year", "source"});
+    for (const auto& row : f.rows()) {
+        municipality m{f.text(row, "municipality_code"), f.text(row, "name"),
+                       f.count(row, "population_total", 100'000'000)};
+        if (m.code.empty())
+            f.error(row, "municipality_code", "must not be empty");
+        else if (!index.emplace(m.code, static_cast<std::uint32_t>(r.municipalities.size())).second)
+            f.error(row, "municipality_code", fmt::format("'{}' appears twice", m.code));
+        r.municipalities.push_back(std::move(m));
+    }
+    if (f.rows().empty())
+        f.error("no municipalities; at least one row is required");
+    f.throw_if_errors();
+}
+
+void read_neighbourhoods(const std::filesystem::path& dir, region& r,
+                         const std::map<std::string, std::uint32_t>& municipalities,
+                         std::map<std::string, std::uint32_t>& index) {
+    auto f = csv_file::read(dir / "neighbourhoods.csv",
+                            {"neighbourhood_code", "name", "municipality_code", "wsv", "lon_deg",
+                             "lat_deg", "vulnerable_share"});
+    auto& nb = r.neighbourhoods;
+    for (const auto& row : f.rows()) {
+        const auto code = f.text(row, "neighbourhood_code");
+        if (code.empty())
+            f.error(row, "neighbourhood_code", "must not be empty");
+        else if (!index.emplace(code, static_cast<std::uint32_t>(nb.code.size())).second)
+            f.error(row, "neighbourhood_code", fmt::format("'{}' appears twice", code));
+        const auto mcode = f.text(row, "municipality_code");
+        const auto m = municipalities.find(mcode);
+        if (m == municipalities.end())
+            f.error(row, "municipality_code",
+                    fmt::format("'{}' is not in municipalities.csv", mcode));
+        const auto wsv = f.text(row, "wsv");
+        if (wsv.empty())
+            f.error(row, "wsv", "every neighbourhood belongs to one WSV; the value is empty");
+        auto w = std::find(r.wsv_names.begin(), r.wsv_names.end(), wsv);
+        if (w == r.wsv_names.end()) {
+            r.wsv_names.push_back(wsv);
+            w = r.wsv_names.end() - 1;
+        }
+        nb.code.push_back(code);
+        nb.name.push_back(f.text(row, "name"));
+        nb.municipality.push_back(m == municipalities.end() ? 0 : m->second);
+        nb.wsv.push_back(static_cast<std::uint32_t>(w - r.wsv_names.begin()));
+        nb.lon_deg.push_back(f.number(row, "lon_deg", -180, 180));
+        nb.lat_deg.push_back(f.number(row, "lat_deg", -90, 90));
+        nb.vulnerable_share.push_back(f.number(row, "vulnerable_share", 0, 1));
+    }
+    if (f.rows().empty())
+        f.error("no neighbourhoods; at least one row is required");
+    nb.persons.assign(nb.code.size(), persons_by_band_sex{});
+    f.throw_if_errors();
+}
+
+void read_population(const std::filesystem::path& dir, region& r,
+                     const std::map<std::string, std::uint32_t>& neighbourhoods) {
+    auto f = csv_file::read(dir / "population.csv", {"neighbourhood_code", "age_band", "sex", "persons"});
+    auto& nb = r.neighbourhoods;
+    std::vector<std::array<std::array<std::size_t, sex_count>, age_band_count>> seen_line(nb.size());
+    for (const auto& row : f.rows()) {
+        const auto code = f.text(row, "neighbourhood_code");
+        const auto h = neighbourhoods.find(code);
+        if (h == neighbourhoods.end()) {
+            f.error(row, "neighbourhood_code", fmt::format("'{}' is not in neighbourhoods.csv", code));
+            continue;
+        }
+        const auto band = f.choice(row, "age_band", names(age_band_names));
+        const auto s = f.choice(row, "sex", names(sex_names));
+        const auto persons = f.count(row, "persons", 10'000'000);
+        auto& seen = seen_line[h->second][band][s];
+        if (seen)
+            f.error(row, "age_band", fmt::format("({}, {}, {}) already given on line {}", code,
+                                                 age_band_names[band], sex_names[s], seen));
+        seen = row.line;
+        nb.persons[h->second][band][s] = persons;
+    }
+    for (std::size_t h = 0; h < nb.size(); ++h)
+        for (std::size_t b = 0; b < age_band_count; ++b)
+            for (std::size_t s = 0; s < sex_count; ++s)
+                if (!seen_line[h][b][s])
+                    f.error(fmt::format("no row for neighbourhood '{}', age_band '{}', sex '{}'; "
+                                        "every combination needs one (persons may be 0)",
+                                        nb.code[h], age_band_names[b], sex_names[s]));
+    // The population table must agree with the municipal totals (within 1%): a larger gap is
+    // nearly always a unit or filter mistake in an exported table.
+    std::vector<std::uint64_t> per_municipality(r.municipalities.size(), 0);
+    for (std::size_t h = 0; h < nb.size(); ++h)
+        for (const auto& band : nb.persons[h])
+            for (auto p : band)
+                per_municipality[nb.municipality[h]] += p;
+    for (std::size_t m = 0; m < r.municipalities.size(); ++m) {
+        const double total = r.municipalities[m].population_total;
+        const double sum = static_cast<double>(per_municipality[m]);
+        if (std::abs(sum - total) > 0.01 * total)
+            f.error(fmt::format("persons in municipality '{}' add up to {}, but municipalities.csv "
+                                "gives population_total {}; they must agree within 1%",
+                                r.municipalities[m].code, per_municipality[m],
+                                r.municipalities[m].population_total));
+    }
+    f.throw_if_errors();
+}
+
+void read_providers(const std::filesystem::path& dir, const region& r,
+                    const std::map<std::string, std::uint32_t>& municipalities, provider_table& p) {
+    auto f = csv_file::read(dir / "providers.csv",
+                            {"provider_code", "name", "type", "municipality_code", "wsv", "lon_deg",
+                             "lat_deg", "gp_fte", "poh_s_fte", "poh_ggz_fte", "staff_fte",
+                             "list_capacity", "referral_weight"});
+    std::map<std::string, std::size_t> seen;
+    for (const auto& row : f.rows()) {
+        const auto code = f.text(row, "provider_code");
+        if (code.empty())
+            f.error(row, "provider_code", "must not be empty");
+        else if (!seen.emplace(code, row.line).second)
+            f.error(row, "provider_code", fmt::format("'{}' appears twice", code));
+        const auto type = static_cast<provider_type>(f.choice(row, "type", names(provider_type_names)));
+        const auto mcode = f.text(row, "municipality_code");
+        const auto m = municipalities.find(mcode);
+        const auto wsv = f.text(row, "wsv");
+        std::int32_t wsv_index = no_wsv;
+        if (!wsv.empty()) {
+            const auto w = std::find(r.wsv_names.begin(), r.wsv_names.end(), wsv);
+            if (w == r.wsv_names.end())
+                f.error(row, "wsv", fmt::format("'{}' is not a WSV of neighbourhoods.csv; accepted: "
+                                                "one of those names or empty", wsv));
+            else
+                wsv_index = static_cast<std::int32_t>(w - r.wsv_names.begin());
+        }
+        p.code.push_back(code);
+        p.name.push_back(f.text(row, "name"));
+        p.type.push_back(type);
+        p.municipality_code.push_back(mcode);
+        p.municipality.push_back(m == municipalities.end() ? outside_region
+                                                           : static_cast<std::int32_t>(m->second));
+        p.wsv.push_back(wsv_index);
+        p.lon_deg.push_back(f.number(row, "lon_deg", -180, 180));
+        p.lat_deg.push_back(f.number(row, "lat_deg", -90, 90));
+        p.gp_fte.push_back(f.number(row, "gp_fte", 0, 1000));
+        p.poh_s_fte.push_back(f.number(row, "poh_s_fte", 0, 1000));
+        p.poh_ggz_fte.push_back(f.number(row, "poh_ggz_fte", 0, 1000));
+        p.staff_fte.push_back(f.number(row, "staff_fte", 0, 100000));
+        p.list_capacity.push_back(f.count(row, "list_capacity", 10'000'000));
+        p.referral_weight.push_back(f.number(row, "referral_weight", 0, 1e6));
+        if (type == provider_type::gp_practice && p.list_capacity.back() == 0)
+            f.error(row, "list_capacity", "a gp_practice needs a list capacity above 0 (patients)");
+    }
+    f.throw_if_errors();
+}
+
+} // namespace
+
+std::vector<std::filesystem::path> region_files(const std::filesystem::path& dir) {
+    return {dir / "municipalities.csv", dir / "neighbourhoods.csv", dir / "population.csv",
+            dir / "providers.csv"};
+}
+
+region_data read_region(const std::filesystem::path& dir) {
+    if (!std::filesystem::is_directory(dir))
+        throw input_error(fmt::format("{}: region directory not found", dir.string()));
+    region_data d;
+    d.area.name = dir.filename().string();
+    std::map<std::string, std::uint32_t> municipalities, neighbourhoods;
+    read_municipalities(dir, d.area, municipalities);
+    read_neighbourhoods(dir, d.area, municipalities, neighbourhoods);
+    read_population(dir, d.area, neighbourhoods);
+    read_providers(dir, d.area, municipalities, d.providers);
+    return d;
+}
+
+} // namespace zorgsim::io

@@ -1,0 +1,380 @@
+#include "io/hdf5/results_writer.hpp"
+
+#include "engine/core/calendar.hpp"
+#include "engine/core/error.hpp"
+#include "engine/sim/model.hpp"
+#include "io/hdf5/handle.hpp"
+
+#include <hdf5_hl.h>
+
+#include <array>
+#include <chrono>
+#include <ctime>
+#include <fmt/format.h>
+#include <map>
+#include <set>
+
+#ifndef ZORGSIM_VERSION
+#define ZORGSIM_VERSION "unknown"
+#endif
+#ifndef ZORGSIM_GIT_REVISION
+#define ZORGSIM_GIT_REVISION "unknown"
+#endif
+
+namespace zorgsim::io {
+namespace {
+
+enum class layout { nb, nb_setting, nb_need, provider };
+
+struct variable_def {
+    const char* name;
+    layout shape;
+    bool real; // float64, else uint32
+    const char* units;
+    const char* long_name;
+};
+
+// One row per dataset; the order is the order in the file.
+constexpr std::array<variable_def, 13> variables = {{
+    {"residents", layout::nb, false, "persons", "residents living in the neighbourhood"},
+    {"demand", layout::nb_setting, false, "contacts",
+     "new care needs arising, by the setting they were first routed to"},
+    {"demand_by_need", layout::nb_need, false, "contacts", "new care needs arising, by need"},
+    {"contacts", layout::nb_setting, false, "contacts", "contacts served"},
+    {"escalated", layout::nb_setting, false, "contacts",
+     "needs that waited longer than allowed in this setting and moved on to the next"},
+    {"unmet", layout::nb_setting, false, "contacts", "needs given up in this setting (unmet need)"},
+    {"cost_eur", layout::nb_setting, true, "EUR", "cost of contacts served (tariff x contacts)"},
+    {"wait_weeks_sum", layout::nb_setting, false, "weeks",
+     "weeks waited summed over contacts served (0 = served in the week it arose); "
+     "divide by contacts for the mean wait"},
+    {"backlog", layout::provider, false, "contacts", "needs waiting at the provider at the end of the step"},
+    {"provider_contacts", layout::provider, false, "contacts", "contacts served by the provider"},
+    {"minutes_used", layout::provider, true, "min", "staff minutes used for contacts"},
+    {"capacity_min", layout::provider, true, "min", "staff minutes available (all pools of the provider)"},
+    {"utilisation", layout::provider, true, "1", "minutes_used / capacity_min (0 where no capacity)"},
+}};
+
+std::vector<std::string> dims_of(layout l) {
+    switch (l) {
+    case layout::nb:
+        return {"variant", "replicate", "time", "neighbourhood"};
+    case layout::nb_setting:
+        return {"variant", "replicate", "time", "neighbourhood", "setting"};
+    case layout::nb_need:
+        return {"variant", "replicate", "time", "neighbourhood", "need"};
+    case layout::provider:
+        return {"variant", "replicate", "time", "provider"};
+    }
+    return {};
+}
+
+// Names used as coordinate labels must be unique for .sel() to work; repeats get their code added.
+std::vector<std::string> unique_labels(const std::vector<std::string>& names,
+                                       const std::vector<std::string>& codes) {
+    std::map<std::string, int> seen;
+    for (const auto& n : names)
+        ++seen[n];
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < names.size(); ++i)
+        out.push_back(names[i].empty() || seen[names[i]] > 1 ? fmt::format("{} ({})", names[i], codes[i])
+                                                             : names[i]);
+    return out;
+}
+
+std::string utc_now() {
+    const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
+
+} // namespace
+
+std::vector<variable_info> results_variables() {
+    std::vector<variable_info> out;
+    for (const auto& v : variables)
+        out.push_back({v.name, dims_of(v.shape), v.real ? "float64" : "uint32", v.units, v.long_name});
+    return out;
+}
+
+struct results_writer::state {
+    h5::handle file;
+    std::map<std::string, h5::handle> scales;
+    std::vector<h5::handle> datasets; // parallel to `variables`
+    std::vector<std::vector<std::uint32_t>> ints;
+    std::vector<std::vector<double>> reals;
+    std::size_t steps = 0, nbs = 0, providers = 0, needs = 0;
+    std::size_t recorded = 0;
+    run_point point;
+
+    std::size_t width(layout l) const {
+        switch (l) {
+        case layout::nb:
+            return nbs;
+        case layout::nb_setting:
+            return nbs * setting_count;
+        case layout::nb_need:
+            return nbs * needs;
+        case layout::provider:
+            return providers;
+        }
+        return 0;
+    }
+
+    void attach(hid_t ds, const std::vector<std::string>& dims) {
+        for (unsigned axis = 0; axis < dims.size(); ++axis)
+            h5::check(H5DSattach_scale(ds, scales.at(dims[axis]), axis),
+                      fmt::format("attach dimension '{}'", dims[axis]));
+    }
+
+    void scale(const std::string& name, h5::handle ds, const std::string& long_name) {
+        h5::check(H5DSset_scale(ds, name.c_str()), fmt::format("make '{}' a dimension scale", name));
+        h5::attribute(ds, "long_name", long_name);
+        scales.emplace(name, std::move(ds));
+    }
+
+    // A coordinate variable along one dimension (names, codes, positions).
+    template <typename T>
+    void coordinate(const std::string& name, const std::string& dim, const std::vector<T>& values,
+                    const std::string& units, const std::string& long_name) {
+        h5::handle ds;
+        if constexpr (std::is_same_v<T, std::string>) {
+            ds = h5::string_dataset(file, name, values);
+        } else {
+            const hsize_t n = values.size();
+            ds = h5::numeric_dataset<T>(file, name, std::span<const hsize_t>(&n, 1),
+                                        std::span<const T>(values));
+        }
+        if (!units.empty())
+            h5::attribute(ds, "units", units);
+        h5::attribute(ds, "long_name", long_name);
+        attach(ds, {dim});
+    }
+};
+
+results_writer::results_writer(std::filesystem::path out, results_metadata meta)
+    : out_(std::move(out)), meta_(std::move(meta)) {
+    partial_ = out_;
+    partial_ += ".partial";
+}
+
+results_writer::~results_writer() {
+    if (!committed_) {
+        s_.reset(); // close the file before removing it
+        std::error_code ec;
+        std::filesystem::remove(partial_, ec);
+    }
+}
+
+void results_writer::begin(const model& m, const run_plan& plan) {
+    H5Eset_auto2(H5E_DEFAULT, nullptr, nullptr); // errors become output_error, not stderr noise
+    if (out_.has_parent_path()) {
+        std::error_code ec;
+        std::filesystem::create_directories(out_.parent_path(), ec);
+        if (ec)
+            throw output_error(fmt::format("{}: cannot create the directory: {}",
+                                           out_.parent_path().string(), ec.message()));
+    }
+    s_ = std::make_unique<state>();
+    auto& s = *s_;
+    s.file = h5::create_file(partial_.string());
+    s.steps = m.time().step_count();
+    s.nbs = m.neighbourhood_count();
+    s.providers = m.providers().size();
+    s.needs = m.care().needs.size();
+
+    const hid_t root = s.file;
+    h5::attribute(root, "Conventions", std::string("CF-1.8"));
+    h5::attribute(root, "title", meta_.title);
+    h5::attribute(root, "institution", std::string("zorgsim"));
+    h5::attribute(root, "source", fmt::format("zorgsim {} ({})", ZORGSIM_VERSION, ZORGSIM_GIT_REVISION));
+    h5::attribute(root, "history", fmt::format("{} {}", utc_now(), meta_.command_line));
+    h5::attribute(root, "zorgsim_version", std::string(ZORGSIM_VERSION));
+    h5::attribute(root, "git_revision", std::string(ZORGSIM_GIT_REVISION));
+    h5::attribute(root, "scenario_file", meta_.scenario_file);
+    h5::attribute(root, "scenario", meta_.scenario_text);
+    h5::attribute(root, "region", meta_.region);
+    h5::attribute(root, "seed", static_cast<std::int64_t>(meta_.seed));
+    h5::attribute(root, "threads", static_cast<std::int64_t>(meta_.threads));
+    h5::attribute(root, "replicates", static_cast<std::int64_t>(plan.replicates));
+    h5::attribute(root, "start_date", iso(m.time().start));
+    h5::attribute(root, "step_days", static_cast<std::int64_t>(m.time().step_days));
+    std::string inputs;
+    for (const auto& f : meta_.input_files)
+        inputs += (inputs.empty() ? "" : "\n") + f;
+    h5::attribute(root, "input_files", inputs);
+
+    // Dimension scales, each named exactly as its dimension.
+    std::vector<std::string> variant_labels;
+    for (const auto& v : plan.variants)
+        variant_labels.push_back(v.label);
+    s.scale("variant", h5::string_dataset(root, "variant", variant_labels), "scenario variant");
+    std::vector<std::int32_t> replicates(plan.replicates);
+    for (std::uint32_t r = 0; r < plan.replicates; ++r)
+        replicates[r] = static_cast<std::int32_t>(r);
+    const hsize_t nr = replicates.size();
+    s.scale("replicate",
+            h5::numeric_dataset<std::int32_t>(root, "replicate", std::span<const hsize_t>(&nr, 1),
+                                              std::span<const std::int32_t>(replicates)),
+            "Monte Carlo replicate");
+    std::vector<double> days(s.steps);
+    for (std::size_t k = 0; k < s.steps; ++k)
+        days[k] = static_cast<double>(k) * m.time().step_days;
+    const hsize_t nt = days.size();
+    auto time = h5::numeric_dataset<double>(root, "time", std::span<const hsize_t>(&nt, 1),
+                                            std::span<const double>(days));
+    h5::attribute(time, "units", fmt::format("days since {}", iso(m.time().start)));
+    h5::attribute(time, "calendar", std::string("proleptic_gregorian"));
+    h5::attribute(time, "axis", std::string("T"));
+    s.scale("time", std::move(time), "start of the simulated step");
+    const auto& nb = m.area().neighbourhoods;
+    s.scale("neighbourhood", h5::string_dataset(root, "neighbourhood", unique_labels(nb.name, nb.code)),
+            "neighbourhood (wijk)");
+    std::vector<std::string> settings(setting_names.begin(), setting_names.end());
+    s.scale("setting", h5::string_dataset(root, "setting", settings), "setting where care is given");
+    const auto& pr = m.providers();
+    s.scale("provider", h5::string_dataset(root, "provider", unique_labels(pr.name, pr.code)),
+            "care provider");
+    std::vector<std::string> needs;
+    for (const auto& n : m.care().needs)
+        needs.push_back(n.name);
+    s.scale("need", h5::string_dataset(root, "need", needs), "care need");
+
+    // Coordinate variables.
+    std::vector<std::string> municipality, wsv;
+    for (std::size_t h = 0; h < nb.size(); ++h) {
+        municipality.push_back(m.area().municipalities[nb.municipality[h]].name);
+        wsv.push_back(m.area().wsv_names[nb.wsv[h]]);
+    }
+    s.coordinate("neighbourhood_code", "neighbourhood", nb.code, "", "CBS-style neighbourhood code");
+    s.coordinate("neighbourhood_municipality", "neighbourhood", municipality, "", "municipality");
+    s.coordinate("neighbourhood_wsv", "neighbourhood", wsv, "", "neighbourhood collaboration area (WSV)");
+    s.coordinate("neighbourhood_lon", "neighbourhood", nb.lon_deg, "degrees_east", "centroid longitude");
+    s.coordinate("neighbourhood_lat", "neighbourhood", nb.lat_deg, "degrees_north", "centroid latitude");
+    std::vector<std::string> ptype, pwsv, pline;
+    for (std::size_t q = 0; q < pr.size(); ++q) {
+        ptype.emplace_back(name_of(pr.type[q]));
+        pwsv.push_back(pr.wsv[q] == no_wsv ? "" : m.area().wsv_names[static_cast<std::size_t>(pr.wsv[q])]);
+        pline.emplace_back(line_of(pr.type[q]) == care_line::first ? "first" : "second");
+    }
+    s.coordinate("provider_code", "provider", pr.code, "", "provider code");
+    s.coordinate("provider_type", "provider", ptype, "", "provider type");
+    s.coordinate("provider_line", "provider", pline, "", "care line (first or second)");
+    s.coordinate("provider_wsv", "provider", pwsv, "", "neighbourhood collaboration area (WSV), empty if none");
+    s.coordinate("provider_lon", "provider", pr.lon_deg, "degrees_east", "provider longitude");
+    s.coordinate("provider_lat", "provider", pr.lat_deg, "degrees_north", "provider latitude");
+
+    // The variables, chunked one year of steps at a time for one run point.
+    const std::size_t chunk_steps = std::max<std::size_t>(1, std::min(s.steps, m.time().steps_per_year()));
+    for (const auto& v : variables) {
+        const auto dims = dims_of(v.shape);
+        std::vector<hsize_t> shape = {plan.variants.size(), plan.replicates, s.steps};
+        std::vector<hsize_t> chunk = {1, 1, chunk_steps};
+        const auto tail = v.shape == layout::nb_setting ? std::vector<hsize_t>{s.nbs, setting_count}
+                          : v.shape == layout::nb_need  ? std::vector<hsize_t>{s.nbs, s.needs}
+                          : v.shape == layout::nb       ? std::vector<hsize_t>{s.nbs}
+                                                        : std::vector<hsize_t>{s.providers};
+        shape.insert(shape.end(), tail.begin(), tail.end());
+        chunk.insert(chunk.end(), tail.begin(), tail.end());
+        for (auto& c : chunk)
+            c = std::max<hsize_t>(c, 1);
+        h5::handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create a dataset property list");
+        if (s.steps > 0)
+            h5::check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "set chunking");
+        const auto space = h5::dataspace(shape);
+        const hid_t type = v.real ? H5T_NATIVE_DOUBLE : H5T_NATIVE_UINT32;
+        h5::handle ds(H5Dcreate2(root, v.name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose,
+                      fmt::format("create dataset '{}'", v.name));
+        h5::attribute(ds, "units", std::string(v.units));
+        h5::attribute(ds, "long_name", std::string(v.long_name));
+        s.attach(ds, dims);
+        s.datasets.push_back(std::move(ds));
+    }
+    s.ints.resize(variables.size());
+    s.reals.resize(variables.size());
+}
+
+void results_writer::begin_point(const run_point& p) {
+    auto& s = *s_;
+    s.point = p;
+    s.recorded = 0;
+    for (std::size_t i = 0; i < variables.size(); ++i) {
+        const auto n = s.steps * s.width(variables[i].shape);
+        if (variables[i].real)
+            s.reals[i].assign(n, 0.0);
+        else
+            s.ints[i].assign(n, 0u);
+    }
+}
+
+void results_writer::record(const step_view& v) {
+    auto& s = *s_;
+    const auto put = [&](std::size_t i, auto span) {
+        const auto w = s.width(variables[i].shape);
+        auto& dst = [&]() -> auto& {
+            if constexpr (std::is_same_v<typename decltype(span)::value_type, double>)
+                return s.reals[i];
+            else
+                return s.ints[i];
+        }();
+        std::copy(span.begin(), span.end(), dst.begin() + static_cast<std::ptrdiff_t>(v.step * w));
+    };
+    put(0, v.residents);
+    put(1, v.demand);
+    put(2, v.demand_by_need);
+    put(3, v.contacts);
+    put(4, v.escalated);
+    put(5, v.unmet);
+    put(6, v.cost_eur);
+    put(7, v.wait_weeks_sum);
+    put(8, v.backlog);
+    put(9, v.provider_contacts);
+    put(10, v.minutes_used);
+    put(11, v.capacity_min);
+    auto& util = s.reals[12];
+    for (std::size_t q = 0; q < s.providers; ++q)
+        util[v.step * s.providers + q] = v.capacity_min[q] > 0 ? v.minutes_used[q] / v.capacity_min[q] : 0.0;
+    ++s.recorded;
+}
+
+void results_writer::end_point(const run_point& p) {
+    auto& s = *s_;
+    if (s.steps == 0)
+        return;
+    for (std::size_t i = 0; i < variables.size(); ++i) {
+        const auto& ds = s.datasets[i];
+        const h5::handle file_space(H5Dget_space(ds), H5Sclose, "get a dataspace");
+        const int rank = H5Sget_simple_extent_ndims(file_space);
+        std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+        H5Sget_simple_extent_dims(file_space, dims.data(), nullptr);
+        std::vector<hsize_t> start(dims.size(), 0), count = dims;
+        start[0] = p.variant;
+        start[1] = p.replicate;
+        count[0] = count[1] = 1;
+        h5::check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
+                  "select a hyperslab");
+        const auto mem = h5::dataspace(count);
+        const void* data = variables[i].real ? static_cast<const void*>(s.reals[i].data())
+                                             : static_cast<const void*>(s.ints[i].data());
+        h5::check(H5Dwrite(ds, variables[i].real ? H5T_NATIVE_DOUBLE : H5T_NATIVE_UINT32, mem,
+                           file_space, H5P_DEFAULT, data),
+                  fmt::format("write '{}' for variant {} replicate {}", variables[i].name, p.variant,
+                              p.replicate));
+    }
+    h5::check(H5Fflush(s.file, H5F_SCOPE_LOCAL), "flush the results file");
+}
+
+void results_writer::end() {
+    s_.reset(); // closes every dataset, then the file
+    std::error_code ec;
+    std::filesystem::rename(partial_, out_, ec);
+    if (ec)
+        throw output_error(fmt::format("{}: cannot move the finished results into place: {}",
+                                       out_.string(), ec.message()));
+    committed_ = true;
+}
+
+} // namespace zorgsim::io
