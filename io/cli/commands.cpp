@@ -33,6 +33,8 @@ model_inputs inputs_for(const scenario& s, region_data region, parameter_data pa
 
 } // namespace
 
+std::string version_string() { return fmt::format("zorgsim {} ({})", ZORGSIM_VERSION, ZORGSIM_GIT_REVISION); }
+
 loaded_scenario load(const std::filesystem::path& scenario_file, std::optional<std::uint64_t> seed,
                      std::optional<std::uint32_t> replicates) {
     auto s = parse_scenario(scenario_file);

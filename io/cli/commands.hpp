@@ -36,6 +36,9 @@ loaded_scenario load(const std::filesystem::path& scenario_file,
                      std::optional<std::uint64_t> seed = std::nullopt,
                      std::optional<std::uint32_t> replicates = std::nullopt);
 
+// "zorgsim 0.1.0 (git revision)"
+std::string version_string();
+
 int run_command(const run_request& r);
 int validate_command(const std::filesystem::path& scenario_file);
 

@@ -11,13 +11,6 @@
 #include <cstdio>
 #include <exception>
 
-#ifndef ZORGSIM_VERSION
-#define ZORGSIM_VERSION "unknown"
-#endif
-#ifndef ZORGSIM_GIT_REVISION
-#define ZORGSIM_GIT_REVISION "unknown"
-#endif
-
 int main(int argc, char** argv) {
     using namespace zorgsim;
     using namespace zorgsim::io;
@@ -26,7 +19,7 @@ int main(int argc, char** argv) {
 
     CLI::App app{"zorgsim: where care shifted from hospital to the first line lands, and whether "
                  "the first line can carry it"};
-    app.set_version_flag("--version", fmt::format("zorgsim {} ({})", ZORGSIM_VERSION, ZORGSIM_GIT_REVISION));
+    app.set_version_flag("--version", version_string());
     app.require_subcommand(1);
 
     std::string command_line;

@@ -12,6 +12,25 @@
 namespace zorgsim::io {
 namespace {
 
+// The keys accepted in each table of a scenario file; scenarios/README.md §1.2 lists the same
+// set (a test compares them).
+const std::vector<std::pair<std::string, std::vector<std::string>>> accepted_keys = {
+    {"", {"title", "description", "region", "parameters", "time", "run", "travel", "lever"}},
+    {"region", {"builtin", "data"}},
+    {"parameters", {"dir"}},
+    {"time", {"start", "years", "step_days"}},
+    {"run", {"seed", "replicates"}},
+    {"travel", {"detour_factor", "speed_km_per_h"}},
+    {"lever", {"type", "need", "from", "to", "share", "start_year", "ramp_years"}},
+};
+
+const std::vector<std::string>& keys_of(const std::string& table) {
+    for (const auto& [name, keys] : accepted_keys)
+        if (name == table)
+            return keys;
+    throw std::logic_error("no key list for table " + table);
+}
+
 source_position position(const toml::node& n) {
     return {static_cast<std::uint32_t>(n.source().begin.line),
             static_cast<std::uint32_t>(n.source().begin.column)};
@@ -138,7 +157,7 @@ private:
 };
 
 void parse_time(checker& c, const toml::table& t, horizon& h) {
-    c.known_keys(t, "time.", {"start", "years", "step_days"});
+    c.known_keys(t, "time.", keys_of("time"));
     if (const auto* n = t.get("start")) {
         if (const auto* d = n->as_date()) {
             const auto v = d->get();
@@ -172,7 +191,7 @@ void parse_lever(checker& c, const toml::table& t, std::size_t i, scenario& s) {
         return;
     }
     // substitution
-    c.known_keys(t, prefix, {"type", "need", "from", "to", "share", "start_year", "ramp_years"});
+    c.known_keys(t, prefix, keys_of("lever"));
     for (auto [key, field, at] : {std::tuple{"need", &l.need, &l.need_at},
                                   std::tuple{"from", &l.from, &l.from_at},
                                   std::tuple{"to", &l.to, &l.to_at}}) {
@@ -195,6 +214,18 @@ void parse_lever(checker& c, const toml::table& t, std::size_t i, scenario& s) {
 }
 
 } // namespace
+
+std::vector<std::string> scenario_keys() {
+    std::vector<std::string> out;
+    for (const auto& [table, keys] : accepted_keys)
+        for (const auto& k : keys) {
+            if (table.empty() && (k == "region" || k == "parameters" || k == "time" || k == "run" ||
+                                  k == "travel" || k == "lever"))
+                continue; // tables, listed through their keys
+            out.push_back(table.empty() ? k : table == "lever" ? "lever[]." + k : table + "." + k);
+        }
+    return out;
+}
 
 std::filesystem::path scenario::region_dir() const {
     if (region_data)
@@ -267,7 +298,7 @@ scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
     }
     checker c(file);
     const auto dir = s.file.parent_path();
-    c.known_keys(root, "", {"title", "description", "region", "parameters", "time", "run", "travel", "lever"});
+    c.known_keys(root, "", keys_of(""));
     s.title = c.text(root, "", "title").value_or(file.stem().string());
     s.description = c.text(root, "", "description").value_or("");
 
@@ -275,7 +306,7 @@ scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
         parse_time(c, *t, s.time);
 
     if (const auto* t = c.table(root, "region")) {
-        c.known_keys(*t, "region.", {"builtin", "data"});
+        c.known_keys(*t, "region.", keys_of("region"));
         const auto builtin = c.text(*t, "region.", "builtin");
         const auto data = c.text(*t, "region.", "data");
         if (builtin && data)
@@ -304,7 +335,7 @@ scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
 
     std::optional<std::filesystem::path> params = find_data_dir(dir, "parameters");
     if (const auto* t = c.table(root, "parameters")) {
-        c.known_keys(*t, "parameters.", {"dir"});
+        c.known_keys(*t, "parameters.", keys_of("parameters"));
         if (const auto d = c.text(*t, "parameters.", "dir")) {
             params = (dir / *d).lexically_normal();
             if (!std::filesystem::is_directory(*params))
@@ -319,12 +350,12 @@ scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
         s.parameters_dir = *params;
 
     if (const auto* t = c.table(root, "run")) {
-        c.known_keys(*t, "run.", {"seed", "replicates"});
+        c.known_keys(*t, "run.", keys_of("run"));
         s.seed = static_cast<std::uint64_t>(c.integer(*t, "run.", "seed", 0, INT64_MAX, 1));
         s.replicates = static_cast<std::uint32_t>(c.integer(*t, "run.", "replicates", 1, 10000, 1));
     }
     if (const auto* t = c.table(root, "travel")) {
-        c.known_keys(*t, "travel.", {"detour_factor", "speed_km_per_h"});
+        c.known_keys(*t, "travel.", keys_of("travel"));
         s.travel.detour_factor = c.number(*t, "travel.", "detour_factor", 1, 3, s.travel.detour_factor);
         s.travel.speed_km_per_h = c.number(*t, "travel.", "speed_km_per_h", 1, 130, s.travel.speed_km_per_h, "km/h");
     }

@@ -53,6 +53,9 @@ scenario parse_scenario(const std::filesystem::path& file);
 // Same, from text (file is used for messages and to resolve relative paths).
 scenario parse_scenario_text(const std::string& text, const std::filesystem::path& file);
 
+// Every key path a scenario accepts ("time.start", "lever[].share", ...), as in scenarios/README.md.
+std::vector<std::string> scenario_keys();
+
 // Resolves lever names against the parameter set; throws config_error with positions.
 lever_set resolve_levers(const scenario& s, const care_parameters& care);
 

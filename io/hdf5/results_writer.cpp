@@ -55,6 +55,11 @@ constexpr std::array<variable_def, 13> variables = {{
     {"utilisation", layout::provider, true, "1", "minutes_used / capacity_min (0 where no capacity)"},
 }};
 
+constexpr const char* neighbourhood_coordinates =
+    "neighbourhood_code neighbourhood_municipality neighbourhood_wsv neighbourhood_lon neighbourhood_lat";
+constexpr const char* provider_coordinates =
+    "provider_code provider_type provider_line provider_wsv provider_lon provider_lat";
+
 std::vector<std::string> dims_of(layout l) {
     switch (l) {
     case layout::nb:
@@ -290,6 +295,11 @@ void results_writer::begin(const model& m, const run_plan& plan) {
                       fmt::format("create dataset '{}'", v.name));
         h5::attribute(ds, "units", std::string(v.units));
         h5::attribute(ds, "long_name", std::string(v.long_name));
+        // CF auxiliary coordinates: readers show codes, municipality, WSV and positions alongside.
+        if (v.shape == layout::provider)
+            h5::attribute(ds, "coordinates", std::string(provider_coordinates));
+        else
+            h5::attribute(ds, "coordinates", std::string(neighbourhood_coordinates));
         s.attach(ds, dims);
         s.datasets.push_back(std::move(ds));
     }

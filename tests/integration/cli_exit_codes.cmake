@@ -1,0 +1,51 @@
+# The command line as a planner meets it: exit codes (ARCHITECTURE §4), messages that name the
+# place of the mistake, and no results file left behind by a failed run.
+file(REMOVE_RECURSE "${WORK}")
+file(MAKE_DIRECTORY "${WORK}")
+
+function(expect code)
+  cmake_parse_arguments(ARG "" "STDERR;STDOUT" "ARGS" ${ARGN})
+  execute_process(COMMAND ${ZORGSIM} ${ARG_ARGS} RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
+  if(NOT rc STREQUAL "${code}")
+    message(FATAL_ERROR "zorgsim ${ARG_ARGS}: exit ${rc}, expected ${code}\nstdout: ${out}\nstderr: ${err}")
+  endif()
+  if(ARG_STDERR AND NOT err MATCHES "${ARG_STDERR}")
+    message(FATAL_ERROR "zorgsim ${ARG_ARGS}: stderr does not match '${ARG_STDERR}':\n${err}")
+  endif()
+  if(ARG_STDOUT AND NOT out MATCHES "${ARG_STDOUT}")
+    message(FATAL_ERROR "zorgsim ${ARG_ARGS}: stdout does not match '${ARG_STDOUT}':\n${out}")
+  endif()
+  message(STATUS "ok: zorgsim ${ARG_ARGS} -> ${rc}")
+endfunction()
+
+expect(0 ARGS --version STDOUT "zorgsim [0-9]+\\.[0-9]+\\.[0-9]+")
+expect(0 ARGS validate ${SRC}/scenarios/amstelland-baseline.toml STDOUT "valid")
+expect(0 ARGS validate ${SRC}/scenarios/amstelland-diabetes-substitution.toml STDOUT "1 lever")
+expect(2 ARGS)
+expect(2 ARGS run)
+expect(2 ARGS run ${WORK}/does-not-exist.toml)
+expect(2 ARGS frobnicate)
+
+# A scenario with mistakes: every one is reported, with file:line:column.
+file(WRITE ${WORK}/bad.toml "[region]\nbuiltin = \"amstelland\"\n[time]\nyeers = 10\n[run]\nreplicates = -1\n")
+expect(2 ARGS run ${WORK}/bad.toml -o ${WORK}/bad.h5
+       STDERR "bad.toml:4:[0-9]+: time.yeers: unknown key \\(did you mean 'years'\\?\\).*bad.toml:6:[0-9]+: run.replicates")
+if(EXISTS ${WORK}/bad.h5 OR EXISTS ${WORK}/bad.h5.partial)
+  message(FATAL_ERROR "a failed run left a results file behind")
+endif()
+
+# Broken region data: file, line, column and the accepted range; nothing written.
+file(COPY ${SRC}/scenarios/regions/amstelland/ DESTINATION ${WORK}/region)
+file(READ ${WORK}/region/providers.csv providers)
+string(REPLACE ",8.0,0,0.0" ",-8.0,0,0.0" providers "${providers}")
+file(WRITE ${WORK}/region/providers.csv "${providers}")
+file(WRITE ${WORK}/own-region.toml "[region]\ndata = \"region\"\n[parameters]\ndir = \"${SRC}/scenarios/parameters\"\n")
+expect(2 ARGS run ${WORK}/own-region.toml -o ${WORK}/own.h5
+       STDERR "providers.csv:[0-9]+: column 'staff_fte': -8.0 is out of range; accepted: 0 to 100000")
+if(EXISTS ${WORK}/own.h5)
+  message(FATAL_ERROR "a run on invalid data wrote a results file")
+endif()
+
+# Output that cannot be written: exit 3.
+expect(3 ARGS run ${SRC}/tests/integration/small.toml -q -o /proc/zorgsim-cannot-write/x.h5
+       STDERR "could not write results")

@@ -1,0 +1,56 @@
+#include "engine/core/rng.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cmath>
+
+using namespace zorgsim;
+
+TEST_CASE("keyed random numbers depend only on their key", "[rng]") {
+    const keyed_rng a(42, 0), b(42, 0), other_seed(43, 0), other_rep(42, 1);
+    CHECK(a.words(rng_stream::demand_count, 7, 3) == b.words(rng_stream::demand_count, 7, 3));
+    CHECK(a.words(rng_stream::demand_count, 7, 3) != a.words(rng_stream::demand_count, 7, 4));
+    CHECK(a.words(rng_stream::demand_count, 7, 3) != a.words(rng_stream::demand_detail, 7, 3));
+    CHECK(a.words(rng_stream::demand_count, 7, 3) != a.words(rng_stream::demand_count, 7, 3, 1));
+    CHECK(a.words(rng_stream::demand_count, 7, 3) != other_seed.words(rng_stream::demand_count, 7, 3));
+    CHECK(a.words(rng_stream::demand_count, 7, 3) != other_rep.words(rng_stream::demand_count, 7, 3));
+}
+
+TEST_CASE("uniforms lie in (0,1) with mean 1/2 and variance 1/12", "[rng]") {
+    const keyed_rng r(1, 0);
+    double sum = 0, sum2 = 0;
+    const int n = 200000;
+    for (int i = 0; i < n; ++i) {
+        const double u = keyed_rng::uniform(r.words(rng_stream::demand_count, static_cast<std::uint32_t>(i), 0)[0]);
+        REQUIRE(u > 0);
+        REQUIRE(u < 1);
+        sum += u;
+        sum2 += u * u;
+    }
+    const double mean = sum / n;
+    CHECK(mean == Approx(0.5).margin(4 * std::sqrt(1.0 / 12 / n)));
+    CHECK(sum2 / n - mean * mean == Approx(1.0 / 12).margin(0.002));
+    CHECK(keyed_rng::uniform(0) > 0);
+    CHECK(keyed_rng::uniform(0xFFFFFFFFu) < 1);
+}
+
+TEST_CASE("Poisson by inversion has the right mean, variance and zero probability", "[rng]") {
+    const keyed_rng r(9, 0);
+    for (double mean : {0.02, 0.3, 2.5}) {
+        const double e = std::exp(-mean);
+        double sum = 0, sum2 = 0, zeros = 0;
+        const int n = 200000;
+        for (int i = 0; i < n; ++i) {
+            const double u = keyed_rng::uniform(r.words(rng_stream::demand_count, static_cast<std::uint32_t>(i), 1)[0]);
+            const double k = poisson_from_uniform(u, mean, e);
+            sum += k;
+            sum2 += k * k;
+            zeros += k == 0;
+        }
+        const double m = sum / n;
+        INFO("mean " << mean);
+        CHECK(m == Approx(mean).margin(4 * std::sqrt(mean / n)));
+        CHECK(sum2 / n - m * m == Approx(mean).epsilon(0.03).margin(0.001));
+        CHECK(zeros / n == Approx(e).margin(4 * std::sqrt(e * (1 - e) / n)));
+    }
+}

@@ -1,0 +1,78 @@
+#include "engine/core/error.hpp"
+#include "engine/sim/engine.hpp"
+#include "io/hdf5/results_writer.hpp"
+#include "tests/support/tiny_model.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <hdf5.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace zorgsim;
+using namespace zorgsim::io;
+
+namespace {
+const auto dir = std::filesystem::temp_directory_path() / "zorgsim-test-writer";
+
+// Fails on purpose in the middle of a run, as a disk-full or a bug would.
+class failing_recorder final : public recorder {
+public:
+    void record(const step_view& v) override {
+        if (v.step == 10)
+            throw output_error("simulated failure");
+    }
+};
+} // namespace
+
+TEST_CASE("the writer produces a file only when the run completes", "[hdf5]") {
+    std::filesystem::create_directories(dir);
+    const model m(testing::tiny_inputs(100));
+    run_plan plan;
+    plan.replicates = 2;
+    const auto out = dir / "tiny.h5";
+    std::filesystem::remove(out);
+    {
+        results_writer w(out, {"tiny", "tiny.toml", "text", "tiny", "cmd", 1, 1, {}});
+        run(m, plan, w, {1});
+    }
+    REQUIRE(std::filesystem::exists(out));
+    CHECK_FALSE(std::filesystem::exists(out.string() + ".partial"));
+    const hid_t f = H5Fopen(out.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    REQUIRE(f >= 0);
+    for (const auto& v : results_variables())
+        CHECK(H5Lexists(f, v.name.c_str(), H5P_DEFAULT) > 0);
+    H5Fclose(f);
+
+    const auto broken = dir / "broken.h5";
+    std::filesystem::remove(broken);
+    {
+        results_writer w(broken, {"tiny", "tiny.toml", "text", "tiny", "cmd", 1, 1, {}});
+        failing_recorder fail;
+        fanout_recorder both({&w, &fail});
+        CHECK_THROWS_AS(run(m, plan, both, {1}), output_error);
+    }
+    CHECK_FALSE(std::filesystem::exists(broken));
+    CHECK_FALSE(std::filesystem::exists(broken.string() + ".partial"));
+}
+
+TEST_CASE("README.md's output dictionary matches what the writer writes", "[hdf5][docs]") {
+    std::ifstream in(std::filesystem::path(ZORGSIM_SOURCE_DIR) / "README.md");
+    std::stringstream text;
+    text << in.rdbuf();
+    const auto all = text.str();
+    const auto begin = all.find("<!-- output-dictionary -->");
+    const auto end = all.find("<!-- end output-dictionary -->");
+    REQUIRE(begin != std::string::npos);
+    REQUIRE(end != std::string::npos);
+    std::string expected = "\n| variable | dimensions | type | units | meaning |\n|---|---|---|---|---|\n";
+    for (const auto& v : results_variables()) {
+        std::string dims;
+        for (const auto& d : v.dims)
+            dims += (dims.empty() ? "" : ", ") + d;
+        expected += "| `" + v.name + "` | " + dims + " | " + v.dtype + " | " + v.units + " | " + v.long_name + " |\n";
+    }
+    CHECK(all.substr(begin + 26, end - begin - 26) == expected);
+}
