@@ -45,13 +45,15 @@ void validate(const care_parameters& p) {
                 throw model_error(fmt::format("need '{}' escalates from '{}' to itself", name,
                                               name_of(row.where)));
         }
-        // Follow every escalation chain: it must end in unmet or a setting after finitely many hops.
+        // Follow every escalation chain: it must end in unmet or a setting after finitely many
+        // hops.
         for (const auto& row : p.pathways[n]) {
             const pathway_step* at = &row;
             for (std::size_t hops = 0; at->escalates_to != escalate_to_unmet; ++hops) {
                 if (hops > setting_count)
-                    throw model_error(fmt::format("need '{}': the escalation chain from '{}' is a cycle",
-                                                  name, name_of(row.where)));
+                    throw model_error(
+                        fmt::format("need '{}': the escalation chain from '{}' is a cycle", name,
+                                    name_of(row.where)));
                 at = p.step(n, static_cast<setting>(at->escalates_to));
             }
         }

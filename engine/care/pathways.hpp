@@ -19,7 +19,7 @@ enum class routing_rule : std::uint8_t { per_contact, per_resident };
 
 struct need_spec {
     std::string name;
-    std::optional<condition> applies_to; // nullopt: every resident draws this need
+    std::optional<condition> applies_to;                // nullopt: every resident draws this need
     std::array<double, age_band_count> rate_per_year{}; // per person (with the condition)
     routing_rule routing = routing_rule::per_contact;
 };
@@ -28,10 +28,10 @@ inline constexpr std::uint8_t escalate_to_unmet = 0xFF;
 
 struct pathway_step {
     setting where = setting::gp;
-    double share = 0;                  // baseline share of the need's new contacts (0: escalation only)
+    double share = 0; // baseline share of the need's new contacts (0: escalation only)
     double minutes_per_contact = 0;
     double tariff_eur = 0;
-    std::uint32_t max_wait_weeks = 0;  // 0: must be served in the week it arises
+    std::uint32_t max_wait_weeks = 0;              // 0: must be served in the week it arises
     std::uint8_t escalates_to = escalate_to_unmet; // a setting, or escalate_to_unmet
 };
 

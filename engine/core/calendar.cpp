@@ -34,12 +34,15 @@ bool is_valid(date d) {
     return civil_from_days(days_from_civil(d)) == d;
 }
 
-std::string iso(date d) { return fmt::format("{:04d}-{:02d}-{:02d}", d.year, d.month, d.day); }
+std::string iso(date d) {
+    return fmt::format("{:04d}-{:02d}-{:02d}", d.year, d.month, d.day);
+}
 
 double decimal_year(date d) {
     const auto first = days_from_civil(date{d.year, 1, 1});
     const auto next = days_from_civil(date{d.year + 1, 1, 1});
-    return d.year + static_cast<double>(days_from_civil(d) - first) / static_cast<double>(next - first);
+    return d.year +
+           static_cast<double>(days_from_civil(d) - first) / static_cast<double>(next - first);
 }
 
 std::size_t horizon::step_count() const {
@@ -55,6 +58,8 @@ date horizon::step_start(std::size_t step) const {
     return civil_from_days(days_from_civil(start) + static_cast<std::int64_t>(step) * step_days);
 }
 
-double horizon::step_decimal_year(std::size_t step) const { return decimal_year(step_start(step)); }
+double horizon::step_decimal_year(std::size_t step) const {
+    return decimal_year(step_start(step));
+}
 
 } // namespace zorgsim

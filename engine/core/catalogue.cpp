@@ -64,14 +64,18 @@ std::uint8_t age_band_of(std::uint8_t age_years) {
     return band;
 }
 
-std::optional<setting> setting_from_name(std::string_view n) { return find_name<setting>(setting_names, n); }
+std::optional<setting> setting_from_name(std::string_view n) {
+    return find_name<setting>(setting_names, n);
+}
 std::optional<provider_type> provider_type_from_name(std::string_view n) {
     return find_name<provider_type>(provider_type_names, n);
 }
 std::optional<std::size_t> age_band_from_name(std::string_view n) {
     return find_name<std::size_t>(age_band_names, n);
 }
-std::optional<sex> sex_from_name(std::string_view n) { return find_name<sex>(sex_names, n); }
+std::optional<sex> sex_from_name(std::string_view n) {
+    return find_name<sex>(sex_names, n);
+}
 std::optional<condition> condition_from_name(std::string_view n) {
     return find_name<condition>(condition_names, n);
 }

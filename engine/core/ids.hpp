@@ -36,10 +36,18 @@ enum class setting : std::uint8_t {
 };
 inline constexpr std::size_t setting_count = 13;
 inline constexpr std::array<std::string_view, setting_count> setting_names = {
-    "gp",          "poh_s",         "poh_ggz",
-    "out_of_hours_gp",      "pharmacy",           "physiotherapy",
-    "district_nursing",     "welfare",            "hospital_outpatient",
-    "emergency_department", "hospital_admission", "mental_health_specialist",
+    "gp",
+    "poh_s",
+    "poh_ggz",
+    "out_of_hours_gp",
+    "pharmacy",
+    "physiotherapy",
+    "district_nursing",
+    "welfare",
+    "hospital_outpatient",
+    "emergency_department",
+    "hospital_admission",
+    "mental_health_specialist",
     "nursing_home"};
 
 enum class provider_type : std::uint8_t {
@@ -57,10 +65,17 @@ enum class provider_type : std::uint8_t {
 };
 inline constexpr std::size_t provider_type_count = 11;
 inline constexpr std::array<std::string_view, provider_type_count> provider_type_names = {
-    "gp_practice",        "pharmacy",           "physiotherapy",
-    "district_nursing",   "welfare",            "out_of_hours_gp",
-    "hospital_outpatient", "emergency_department", "hospital_admission",
-    "mental_health_specialist", "nursing_home"};
+    "gp_practice",
+    "pharmacy",
+    "physiotherapy",
+    "district_nursing",
+    "welfare",
+    "out_of_hours_gp",
+    "hospital_outpatient",
+    "emergency_department",
+    "hospital_admission",
+    "mental_health_specialist",
+    "nursing_home"};
 
 enum class care_line : std::uint8_t { first, second };
 
@@ -72,7 +87,8 @@ care_line line_of(provider_type t);
 inline constexpr std::size_t age_band_count = 6;
 inline constexpr std::array<std::string_view, age_band_count> age_band_names = {
     "0-14", "15-44", "45-64", "65-74", "75-84", "85+"};
-inline constexpr std::array<std::uint8_t, age_band_count> age_band_first_year = {0, 15, 45, 65, 75, 85};
+inline constexpr std::array<std::uint8_t, age_band_count> age_band_first_year = {0,  15, 45,
+                                                                                 65, 75, 85};
 // Oldest single-year age generated in the open 85+ band (an estimate; ages 85..99).
 inline constexpr std::uint8_t oldest_age_years = 99;
 std::uint8_t age_band_of(std::uint8_t age_years);
@@ -82,7 +98,15 @@ inline constexpr std::size_t sex_count = 2;
 inline constexpr std::array<std::string_view, sex_count> sex_names = {"F", "M"};
 
 // Chronic conditions, one bit each in a resident's condition mask.
-enum class condition : std::uint8_t { diabetes, copd, cvrm, heart_failure, dementia, depression, frailty };
+enum class condition : std::uint8_t {
+    diabetes,
+    copd,
+    cvrm,
+    heart_failure,
+    dementia,
+    depression,
+    frailty
+};
 inline constexpr std::size_t condition_count = 7;
 inline constexpr std::array<std::string_view, condition_count> condition_names = {
     "diabetes", "copd", "cvrm", "heart_failure", "dementia", "depression", "frailty"};
@@ -98,7 +122,9 @@ std::optional<std::size_t> age_band_from_name(std::string_view name);
 std::optional<sex> sex_from_name(std::string_view name);
 std::optional<condition> condition_from_name(std::string_view name);
 
-constexpr std::string_view name_of(setting s) { return setting_names[static_cast<std::size_t>(s)]; }
+constexpr std::string_view name_of(setting s) {
+    return setting_names[static_cast<std::size_t>(s)];
+}
 constexpr std::string_view name_of(provider_type t) {
     return provider_type_names[static_cast<std::size_t>(t)];
 }

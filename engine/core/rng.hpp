@@ -33,7 +33,8 @@ public:
     std::array<std::uint32_t, 4> words(rng_stream stream, std::uint32_t entity, std::uint32_t step,
                                        std::uint32_t draw = 0) const {
         r123::Philox4x32::ctr_type ctr = {
-            {entity, step, (static_cast<std::uint32_t>(stream) << 24) | (draw & 0xFFFFFFu), replicate_}};
+            {entity, step, (static_cast<std::uint32_t>(stream) << 24) | (draw & 0xFFFFFFu),
+             replicate_}};
         const auto out = r123::Philox4x32{}(ctr, key_);
         return {out[0], out[1], out[2], out[3]};
     }

@@ -25,9 +25,9 @@ struct provider_table {
     std::vector<double> gp_fte;
     std::vector<double> poh_s_fte;
     std::vector<double> poh_ggz_fte;
-    std::vector<double> staff_fte;         // the single discipline of a non-practice provider
+    std::vector<double> staff_fte;            // the single discipline of a non-practice provider
     std::vector<std::uint32_t> list_capacity; // registered patients a GP practice accepts
-    std::vector<double> referral_weight;   // relative share of referrals among second-line peers
+    std::vector<double> referral_weight;      // relative share of referrals among second-line peers
 
     std::size_t size() const { return code.size(); }
     // FTE of the capacity pool that serves a setting at this provider.

@@ -14,8 +14,8 @@
 namespace zorgsim {
 
 struct registration_report {
-    std::vector<std::uint32_t> listed;     // residents listed per provider (0 for non-practices)
-    std::uint64_t over_list_capacity = 0;  // residents listed beyond a practice's list capacity
+    std::vector<std::uint32_t> listed;    // residents listed per provider (0 for non-practices)
+    std::uint64_t over_list_capacity = 0; // residents listed beyond a practice's list capacity
 };
 
 registration_report register_with_practices(resident_table& residents, const region& r,

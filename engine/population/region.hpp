@@ -1,5 +1,6 @@
 // A region as the engine sees it: municipalities, neighbourhoods (columns, dense ids in file
-// order) with centroid, WSV and vulnerability share, and persons per neighbourhood x age band x sex.
+// order) with centroid, WSV and vulnerability share, and persons per neighbourhood x age band x
+// sex.
 #pragma once
 
 #include "engine/core/ids.hpp"

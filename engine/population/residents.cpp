@@ -61,8 +61,9 @@ resident_table generate_residents(const region& r, const prevalence_table& preva
             const auto age_w = rng.words(rng_stream::generate_age, id, 0);
             const auto cond_a = rng.words(rng_stream::generate_conditions, id, 0, 0);
             const auto cond_b = rng.words(rng_stream::generate_conditions, id, 0, 1);
-            const std::array<std::uint32_t, 8> cond_words = {cond_a[0], cond_a[1], cond_a[2], cond_a[3],
-                                                             cond_b[0], cond_b[1], cond_b[2], cond_b[3]};
+            const std::array<std::uint32_t, 8> cond_words = {cond_a[0], cond_a[1], cond_a[2],
+                                                             cond_a[3], cond_b[0], cond_b[1],
+                                                             cond_b[2], cond_b[3]};
             // Ages uniform within the band (an estimate; the 85+ band spans 85..99).
             t.age_years[id] = static_cast<std::uint8_t>(
                 first_year + static_cast<unsigned>(keyed_rng::uniform(age_w[0]) * width) % width);

@@ -61,8 +61,8 @@ public:
             throw model_error("too many capacity pools for the event encoding");
         for (const auto& lever : v.levers.substitution)
             if (lever.need >= needs_)
-                throw model_error(fmt::format("substitution lever names need #{}; only {} needs exist",
-                                              lever.need, needs_));
+                throw model_error(fmt::format(
+                    "substitution lever names need #{}; only {} needs exist", lever.need, needs_));
         if (v.levers.substitution.size() > 16)
             throw model_error("at most 16 substitution levers per variant are supported");
 
@@ -75,8 +75,7 @@ public:
                 double total = 0;
                 for (std::size_t n = 0; n < needs_; ++n) {
                     const auto& spec = care.needs[n];
-                    const bool applies =
-                        !spec.applies_to || (mask & bit(*spec.applies_to)) != 0;
+                    const bool applies = !spec.applies_to || (mask & bit(*spec.applies_to)) != 0;
                     total += applies ? spec.rate_per_year[b] * step_years : 0.0;
                     c.need_cumulative[n] = total;
                 }
@@ -134,9 +133,9 @@ public:
         serve();
         account();
 
-        rec.record(step_view{
-            point_, k, m_.residents_per_neighbourhood(), demand_, demand_by_need_, contacts_,
-            escalated_, unmet_, cost_, wait_, backlog_, provider_contacts_, minutes_used_, capacity_});
+        rec.record(step_view{point_, k, m_.residents_per_neighbourhood(), demand_, demand_by_need_,
+                             contacts_, escalated_, unmet_, cost_, wait_, backlog_,
+                             provider_contacts_, minutes_used_, capacity_});
     }
 
 private:
@@ -184,8 +183,9 @@ private:
                          double u_contact) const {
         const auto& spec = m_.care().needs[need];
         const bool stable = spec.routing == routing_rule::per_resident;
-        const double u = stable ? keyed_rng::uniform(rng_.words(rng_stream::management, resident, 0, need)[0])
-                                : u_contact;
+        const double u =
+            stable ? keyed_rng::uniform(rng_.words(rng_stream::management, resident, 0, need)[0])
+                   : u_contact;
         const auto& r = routes_[need];
         std::size_t k = 0;
         while (k + 1 < r.size() && u >= r[k].cumulative)
@@ -207,31 +207,34 @@ private:
 
     void draw_demand() {
         const auto& res = m_.residents();
-        tbb::parallel_for(tbb::blocked_range<std::size_t>(0, res.size(), 8192),
-                          [&](const tbb::blocked_range<std::size_t>& range) {
-            auto& events = events_.local();
-            for (std::size_t i = range.begin(); i != range.end(); ++i) {
-                const auto& c = classes_[res.age_band[i] * mask_classes + res.conditions[i]];
-                const auto id = static_cast<std::uint32_t>(i);
-                const double u = keyed_rng::uniform(rng_.words(rng_stream::demand_count, id, now_)[0]);
-                if (u <= c.exp_minus_mean)
-                    continue;
-                const auto count = poisson_from_uniform(u, c.mean_per_step, c.exp_minus_mean);
-                const auto nb = res.neighbourhood[i];
-                for (std::uint32_t j = 0; j < count; ++j) {
-                    const auto w = rng_.words(rng_stream::demand_detail, id, now_, j);
-                    const double un = keyed_rng::uniform(w[0]);
-                    std::uint32_t need = 0;
-                    while (need + 1 < needs_ && un >= c.need_cumulative[need])
-                        ++need;
-                    const auto s = pick_setting(id, need, j, keyed_rng::uniform(w[1]));
-                    const auto srv = m_.route(s, nb, res.practice[i], keyed_rng::uniform(w[2]));
-                    const auto key_server =
-                        srv == no_server ? unroutable_base | static_cast<std::uint32_t>(s) : srv;
-                    events.push_back(pack(key_server, need, nb));
+        tbb::parallel_for(
+            tbb::blocked_range<std::size_t>(0, res.size(), 8192),
+            [&](const tbb::blocked_range<std::size_t>& range) {
+                auto& events = events_.local();
+                for (std::size_t i = range.begin(); i != range.end(); ++i) {
+                    const auto& c = classes_[res.age_band[i] * mask_classes + res.conditions[i]];
+                    const auto id = static_cast<std::uint32_t>(i);
+                    const double u =
+                        keyed_rng::uniform(rng_.words(rng_stream::demand_count, id, now_)[0]);
+                    if (u <= c.exp_minus_mean)
+                        continue;
+                    const auto count = poisson_from_uniform(u, c.mean_per_step, c.exp_minus_mean);
+                    const auto nb = res.neighbourhood[i];
+                    for (std::uint32_t j = 0; j < count; ++j) {
+                        const auto w = rng_.words(rng_stream::demand_detail, id, now_, j);
+                        const double un = keyed_rng::uniform(w[0]);
+                        std::uint32_t need = 0;
+                        while (need + 1 < needs_ && un >= c.need_cumulative[need])
+                            ++need;
+                        const auto s = pick_setting(id, need, j, keyed_rng::uniform(w[1]));
+                        const auto srv = m_.route(s, nb, res.practice[i], keyed_rng::uniform(w[2]));
+                        const auto key_server =
+                            srv == no_server ? unroutable_base | static_cast<std::uint32_t>(s)
+                                             : srv;
+                        events.push_back(pack(key_server, need, nb));
+                    }
                 }
-            }
-        });
+            });
         all_events_.clear();
         for (auto& local : events_) {
             all_events_.insert(all_events_.end(), local.begin(), local.end());

@@ -26,7 +26,9 @@ public:
     void record(const step_view& v) override;
 
     const point_series& at(std::uint32_t variant, std::uint32_t replicate) const;
-    const std::map<std::pair<std::uint32_t, std::uint32_t>, point_series>& all() const { return points_; }
+    const std::map<std::pair<std::uint32_t, std::uint32_t>, point_series>& all() const {
+        return points_;
+    }
 
 private:
     std::map<std::pair<std::uint32_t, std::uint32_t>, point_series> points_;

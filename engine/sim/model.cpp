@@ -13,8 +13,8 @@ model::model(model_inputs in) : in_(std::move(in)) {
         throw model_error(fmt::format("the region has {} neighbourhoods; at most {} are supported",
                                       in_.area.neighbourhoods.size(), (1u << 24) - 1));
     if (in_.care.needs.size() > 255)
-        throw model_error(fmt::format("{} needs defined; at most 255 are supported",
-                                      in_.care.needs.size()));
+        throw model_error(
+            fmt::format("{} needs defined; at most 255 are supported", in_.care.needs.size()));
 
     residents_ = generate_residents(in_.area, in_.prevalence, in_.population_seed);
     registration_ = register_with_practices(residents_, in_.area, p, in_.travel);
@@ -66,7 +66,8 @@ std::uint32_t model::route(setting s, std::uint32_t nb, std::uint32_t practice, 
     return q == no_provider ? no_server : server_of(q, s);
 }
 
-std::uint32_t model::escalation_target(setting s, std::uint32_t nb, std::uint32_t from_provider) const {
+std::uint32_t model::escalation_target(setting s, std::uint32_t nb,
+                                       std::uint32_t from_provider) const {
     if (const auto same = server_of(from_provider, s); same != no_server)
         return same;
     const auto q = nearest_[nb][static_cast<std::size_t>(provider_type_of(s))];

@@ -49,7 +49,9 @@ public:
     const registration_report& registration() const { return registration_; }
     const std::vector<server>& servers() const { return servers_; }
     std::size_t neighbourhood_count() const { return in_.area.neighbourhoods.size(); }
-    const std::vector<std::uint32_t>& residents_per_neighbourhood() const { return residents_per_nb_; }
+    const std::vector<std::uint32_t>& residents_per_neighbourhood() const {
+        return residents_per_nb_;
+    }
 
     // The server of `provider` for setting `s`, or no_server.
     std::uint32_t server_of(std::uint32_t provider, setting s) const {

@@ -42,11 +42,12 @@ struct step_view {
     std::span<const std::uint32_t> escalated;      // moved on from this setting [nb x setting]
     std::span<const std::uint32_t> unmet;          // given up in this setting [nb x setting]
     std::span<const double> cost_eur;              // [nb x setting]
-    std::span<const std::uint32_t> wait_weeks_sum; // weeks waited, summed over contacts [nb x setting]
-    std::span<const std::uint32_t> backlog;        // waiting at the end of the step [provider]
+    std::span<const std::uint32_t>
+        wait_weeks_sum;                     // weeks waited, summed over contacts [nb x setting]
+    std::span<const std::uint32_t> backlog; // waiting at the end of the step [provider]
     std::span<const std::uint32_t> provider_contacts; // [provider]
-    std::span<const double> minutes_used;          // [provider]
-    std::span<const double> capacity_min;          // [provider]
+    std::span<const double> minutes_used;             // [provider]
+    std::span<const double> capacity_min;             // [provider]
 };
 
 class recorder {

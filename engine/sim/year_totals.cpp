@@ -10,7 +10,11 @@ namespace zorgsim {
 void year_totals_recorder::begin(const model& m, const run_plan&) {
     needs_ = m.care().needs.size();
     steps_in_year_ = std::min(m.time().steps_per_year(), m.time().step_count());
-    annualise_ = steps_in_year_ ? days_per_year / static_cast<double>(steps_in_year_ * static_cast<std::size_t>(m.time().step_days)) : 0.0;
+    annualise_ =
+        steps_in_year_
+            ? days_per_year /
+                  static_cast<double>(steps_in_year_ * static_cast<std::size_t>(m.time().step_days))
+            : 0.0;
     summary_ = {};
     summary_.demand_by_need.assign(needs_, 0.0);
 }
@@ -42,7 +46,8 @@ void year_totals_recorder::end_point(const run_point& p) {
         return;
     summary_.residents /= static_cast<double>(summary_.steps);
     for (auto& t : summary_.by_setting)
-        for (double* x : {&t.demand, &t.contacts, &t.escalated, &t.unmet, &t.cost_eur, &t.wait_weeks_sum})
+        for (double* x :
+             {&t.demand, &t.contacts, &t.escalated, &t.unmet, &t.cost_eur, &t.wait_weeks_sum})
             *x *= annualise_;
     for (auto& d : summary_.demand_by_need)
         d *= annualise_;

@@ -33,7 +33,9 @@ model_inputs inputs_for(const scenario& s, region_data region, parameter_data pa
 
 } // namespace
 
-std::string version_string() { return fmt::format("zorgsim {} ({})", ZORGSIM_VERSION, ZORGSIM_GIT_REVISION); }
+std::string version_string() {
+    return fmt::format("zorgsim {} ({})", ZORGSIM_VERSION, ZORGSIM_GIT_REVISION);
+}
 
 loaded_scenario load(const std::filesystem::path& scenario_file, std::optional<std::uint64_t> seed,
                      std::optional<std::uint32_t> replicates) {
@@ -48,7 +50,8 @@ loaded_scenario load(const std::filesystem::path& scenario_file, std::optional<s
     run_plan plan;
     plan.seed = s.seed;
     plan.replicates = s.replicates;
-    plan.variants = {variant{s.levers.empty() ? "baseline" : "scenario", resolve_levers(s, params.care)}};
+    plan.variants = {
+        variant{s.levers.empty() ? "baseline" : "scenario", resolve_levers(s, params.care)}};
     std::vector<std::string> files = {s.file.string()};
     for (const auto& f : region_files(region_dir))
         files.push_back(f.string());
@@ -63,8 +66,9 @@ int validate_command(const std::filesystem::path& scenario_file) {
     fmt::print("{}: valid. Region '{}' with {} residents in {} neighbourhoods, {} providers; "
                "{} needs; {} lever(s); {} weekly steps from {}.\n",
                scenario_file.string(), l.frozen.area().name, l.frozen.residents().size(),
-               l.frozen.neighbourhood_count(), l.frozen.providers().size(), l.frozen.care().needs.size(),
-               l.file.levers.size(), l.frozen.time().step_count(), iso(l.frozen.time().start));
+               l.frozen.neighbourhood_count(), l.frozen.providers().size(),
+               l.frozen.care().needs.size(), l.file.levers.size(), l.frozen.time().step_count(),
+               iso(l.frozen.time().start));
     return ok;
 }
 
@@ -78,8 +82,9 @@ int run_command(const run_request& r) {
         spdlog::warn("{} residents could not be listed within a practice's list capacity and were "
                      "listed with the nearest practice above its list",
                      l.frozen.registration().over_list_capacity);
-    spdlog::info("running '{}': {} residents, {} steps, {} replicate(s), {} thread(s)", l.file.title,
-                 l.frozen.residents().size(), l.frozen.time().step_count(), l.plan.replicates, threads);
+    spdlog::info("running '{}': {} residents, {} steps, {} replicate(s), {} thread(s)",
+                 l.file.title, l.frozen.residents().size(), l.frozen.time().step_count(),
+                 l.plan.replicates, threads);
 
     results_metadata meta;
     meta.title = l.file.title;

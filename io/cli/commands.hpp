@@ -13,7 +13,13 @@
 
 namespace zorgsim::io {
 
-enum exit_code : int { ok = 0, internal = 1, invalid_input = 2, output_failed = 3, interrupted = 130 };
+enum exit_code : int {
+    ok = 0,
+    internal = 1,
+    invalid_input = 2,
+    output_failed = 3,
+    interrupted = 130
+};
 
 struct run_request {
     std::filesystem::path scenario_file;

@@ -33,9 +33,12 @@ int main(int argc, char** argv) {
     std::uint32_t replicates = 0;
     bool verbose = false;
     auto* run = app.add_subcommand("run", "run a scenario and write an HDF5 results file");
-    run->add_option("scenario", run_file, "scenario file (TOML)")->required()->check(CLI::ExistingFile);
+    run->add_option("scenario", run_file, "scenario file (TOML)")
+        ->required()
+        ->check(CLI::ExistingFile);
     run->add_option("-o,--output", out_file, "results file (default results/<scenario>.h5)");
-    run->add_option("--threads", rr.threads, "worker threads (default: all cores)")->check(CLI::Range(1, 1024));
+    run->add_option("--threads", rr.threads, "worker threads (default: all cores)")
+        ->check(CLI::Range(1, 1024));
     auto* seed_opt = run->add_option("--seed", seed, "override the scenario's seed");
     auto* rep_opt = run->add_option("--replicates", replicates, "override the number of replicates")
                         ->check(CLI::Range(1, 10000));
@@ -44,7 +47,9 @@ int main(int argc, char** argv) {
 
     std::string validate_file;
     auto* validate = app.add_subcommand("validate", "check a scenario and its data, run nothing");
-    validate->add_option("scenario", validate_file, "scenario file (TOML)")->required()->check(CLI::ExistingFile);
+    validate->add_option("scenario", validate_file, "scenario file (TOML)")
+        ->required()
+        ->check(CLI::ExistingFile);
 
     try {
         app.parse(argc, argv);
@@ -52,7 +57,9 @@ int main(int argc, char** argv) {
         const int code = app.exit(e);
         return code == 0 ? exit_code::ok : exit_code::invalid_input;
     }
-    spdlog::set_level(rr.quiet ? spdlog::level::warn : verbose ? spdlog::level::debug : spdlog::level::info);
+    spdlog::set_level(rr.quiet  ? spdlog::level::warn
+                      : verbose ? spdlog::level::debug
+                                : spdlog::level::info);
 
     try {
         if (*run) {

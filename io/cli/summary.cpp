@@ -14,12 +14,15 @@ std::string check(double value, double low, double high) {
 std::string format_summary(const model& m, const std::string& title, const year_summary& y) {
     std::string out;
     const auto& s = y.by_setting;
-    const auto at = [&](setting x) -> const setting_totals& { return s[static_cast<std::size_t>(x)]; };
+    const auto at = [&](setting x) -> const setting_totals& {
+        return s[static_cast<std::size_t>(x)];
+    };
     const double residents = y.residents;
-    out += fmt::format("\n{} — region {}, first simulated year from {} ({} weekly steps, annualised)\n",
-                       title, m.area().name, iso(m.time().start), y.steps);
-    const double practice = at(setting::gp).contacts + at(setting::poh_s).contacts +
-                            at(setting::poh_ggz).contacts;
+    out += fmt::format(
+        "\n{} — region {}, first simulated year from {} ({} weekly steps, annualised)\n", title,
+        m.area().name, iso(m.time().start), y.steps);
+    const double practice =
+        at(setting::gp).contacts + at(setting::poh_s).contacts + at(setting::poh_ggz).contacts;
     double referrals = 0;
     if (const auto n = m.care().need_index("specialist_referral"))
         referrals = y.demand_by_need[*n];
@@ -28,12 +31,12 @@ std::string format_summary(const model& m, const std::string& title, const year_
     out += fmt::format("  {:<38}{:>12.2f}   target 5.0-5.6 (DOMAIN 2.2)   {}\n",
                        "GP-practice contacts per resident", practice / residents,
                        check(practice / residents, 5.0, 5.6));
-    out += fmt::format("  {:<38}{:>12.0f}   target 290-350 (DOMAIN 2.3)   {}\n",
-                       "referrals per 1,000", referrals / residents * 1000,
-                       check(referrals / residents * 1000, 290, 350));
-    out += fmt::format("  {:<38}{:>12.0f}   target 90-125 (DOMAIN 3.2)    {}\n",
-                       "ED visits per 1,000", ed / residents * 1000,
-                       check(ed / residents * 1000, 90, 125));
+    out +=
+        fmt::format("  {:<38}{:>12.0f}   target 290-350 (DOMAIN 2.3)   {}\n", "referrals per 1,000",
+                    referrals / residents * 1000, check(referrals / residents * 1000, 290, 350));
+    out +=
+        fmt::format("  {:<38}{:>12.0f}   target 90-125 (DOMAIN 3.2)    {}\n", "ED visits per 1,000",
+                    ed / residents * 1000, check(ed / residents * 1000, 90, 125));
     double cost = 0;
     for (const auto& t : s)
         cost += t.cost_eur;
@@ -49,8 +52,10 @@ std::string format_summary(const model& m, const std::string& title, const year_
                            setting_names[i], t.demand, t.contacts, t.escalated, t.unmet, wait,
                            t.cost_eur / 1e6);
     }
-    out += "  (demand counts new needs by the setting they were first routed to; escalated needs are\n"
-           "   served, or given up, in the next setting of their pathway; mean wait 0 = same week)\n\n";
+    out +=
+        "  (demand counts new needs by the setting they were first routed to; escalated needs are\n"
+        "   served, or given up, in the next setting of their pathway; mean wait 0 = same "
+        "week)\n\n";
     return out;
 }
 

@@ -31,6 +31,12 @@ const std::vector<std::string>& keys_of(const std::string& table) {
     throw std::logic_error("no key list for table " + table);
 }
 
+// " (did you mean 'x'?)" for the nearest candidate, or "" when nothing is close.
+std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates) {
+    const auto hint = nearest_name(name, candidates);
+    return hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint);
+}
+
 source_position position(const toml::node& n) {
     return {static_cast<std::uint32_t>(n.source().begin.line),
             static_cast<std::uint32_t>(n.source().begin.column)};
@@ -42,22 +48,23 @@ public:
     explicit checker(std::filesystem::path file) : file_(std::move(file)) {}
 
     void error(source_position at, const std::string& key, const std::string& message) {
-        errors_.push_back(fmt::format("{}:{}:{}: {}: {}", file_.string(), at.line, at.column, key, message));
+        errors_.push_back(
+            fmt::format("{}:{}:{}: {}: {}", file_.string(), at.line, at.column, key, message));
     }
     void error(const toml::node& n, const std::string& key, const std::string& message) {
         error(position(n), key, message);
     }
 
-    void known_keys(const toml::table& t, const std::string& prefix, const std::vector<std::string>& keys) {
+    void known_keys(const toml::table& t, const std::string& prefix,
+                    const std::vector<std::string>& keys) {
         for (const auto& [k, v] : t) {
             const std::string name(k.str());
             if (std::find(keys.begin(), keys.end(), name) != keys.end())
                 continue;
-            const auto hint = nearest_name(name, keys);
-            error(v, prefix + name,
-                  fmt::format("unknown key{}; accepted keys here: {}",
-                              hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint),
-                              fmt::join(keys, ", ")));
+            const auto hint = did_you_mean(name, keys);
+            error(
+                v, prefix + name,
+                fmt::format("unknown key{}; accepted keys here: {}", hint, fmt::join(keys, ", ")));
         }
     }
 
@@ -72,18 +79,20 @@ public:
         return n->as_table();
     }
 
-    std::optional<std::string> text(const toml::table& t, const std::string& prefix, const std::string& key) {
+    std::optional<std::string> text(const toml::table& t, const std::string& prefix,
+                                    const std::string& key) {
         const auto* n = t.get(key);
         if (!n)
             return std::nullopt;
         if (const auto* s = n->as_string())
             return s->get();
-        error(*n, prefix + key, fmt::format("must be a string in double quotes, not {}", type_name(*n)));
+        error(*n, prefix + key,
+              fmt::format("must be a string in double quotes, not {}", type_name(*n)));
         return std::nullopt;
     }
 
-    double number(const toml::table& t, const std::string& prefix, const std::string& key, double min,
-                  double max, double fallback, const std::string& unit = "") {
+    double number(const toml::table& t, const std::string& prefix, const std::string& key,
+                  double min, double max, double fallback, const std::string& unit = "") {
         const auto* n = t.get(key);
         if (!n)
             return fallback;
@@ -97,8 +106,9 @@ public:
             return fallback;
         }
         if (!(v >= min && v <= max)) {
-            error(*n, prefix + key, fmt::format("{} is out of range; accepted: {} to {}{}", v, min, max,
-                                                unit.empty() ? "" : " " + unit));
+            error(*n, prefix + key,
+                  fmt::format("{} is out of range; accepted: {} to {}{}", v, min, max,
+                              unit.empty() ? "" : " " + unit));
             return fallback;
         }
         return v;
@@ -115,7 +125,8 @@ public:
             return fallback;
         }
         if (i->get() < min || i->get() > max) {
-            error(*n, prefix + key, fmt::format("{} is out of range; accepted: {} to {}", i->get(), min, max));
+            error(*n, prefix + key,
+                  fmt::format("{} is out of range; accepted: {} to {}", i->get(), min, max));
             return fallback;
         }
         return i->get();
@@ -163,8 +174,9 @@ void parse_time(checker& c, const toml::table& t, horizon& h) {
             const auto v = d->get();
             h.start = date{v.year, v.month, v.day};
         } else {
-            c.error(*n, "time.start", fmt::format("must be a date written as 2025-01-01 (no quotes), not {}",
-                                                  checker::type_name(*n)));
+            c.error(*n, "time.start",
+                    fmt::format("must be a date written as 2025-01-01 (no quotes), not {}",
+                                checker::type_name(*n)));
         }
     }
     h.years = static_cast<int>(c.integer(t, "time.", "years", 1, 100, h.years));
@@ -182,24 +194,25 @@ void parse_lever(checker& c, const toml::table& t, std::size_t i, scenario& s) {
         return;
     }
     l.type = *type;
-    if (std::find(lever_type_names.begin(), lever_type_names.end(), l.type) == lever_type_names.end()) {
-        const auto hint = nearest_name(l.type, {lever_type_names.begin(), lever_type_names.end()});
+    if (std::find(lever_type_names.begin(), lever_type_names.end(), l.type) ==
+        lever_type_names.end()) {
+        const auto hint = did_you_mean(l.type, {lever_type_names.begin(), lever_type_names.end()});
         c.error(*t.get("type"), prefix + "type",
-                fmt::format("unknown lever '{}'{}; accepted: {}", l.type,
-                            hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint),
+                fmt::format("unknown lever '{}'{}; accepted: {}", l.type, hint,
                             fmt::join(lever_type_names, ", ")));
         return;
     }
     // substitution
     c.known_keys(t, prefix, keys_of("lever"));
-    for (auto [key, field, at] : {std::tuple{"need", &l.need, &l.need_at},
-                                  std::tuple{"from", &l.from, &l.from_at},
-                                  std::tuple{"to", &l.to, &l.to_at}}) {
+    for (auto [key, field, at] :
+         {std::tuple{"need", &l.need, &l.need_at}, std::tuple{"from", &l.from, &l.from_at},
+          std::tuple{"to", &l.to, &l.to_at}}) {
         if (const auto v = c.text(t, prefix, key)) {
             *field = *v;
             *at = position(*t.get(key));
         } else if (!t.get(key)) {
-            c.error(t, prefix + key, "missing; a substitution lever needs need, from, to and share");
+            c.error(t, prefix + key,
+                    "missing; a substitution lever needs need, from, to and share");
         }
     }
     if (!t.get("share"))
@@ -207,8 +220,7 @@ void parse_lever(checker& c, const toml::table& t, std::size_t i, scenario& s) {
     l.share = c.number(t, prefix, "share", 0, 1, 0);
     const double start = s.time.start.year;
     const double end = s.time.start.year + s.time.years;
-    l.start_year = c.number(t, prefix, "start_year", start, end, start,
-                            "(the scenario's years)");
+    l.start_year = c.number(t, prefix, "start_year", start, end, start, "(the scenario's years)");
     l.ramp_years = c.number(t, prefix, "ramp_years", 0, s.time.years, 0, "years");
     s.levers.push_back(std::move(l));
 }
@@ -264,8 +276,8 @@ std::string nearest_name(const std::string& name, const std::vector<std::string>
         for (std::size_t i = 1; i <= name.size(); ++i) {
             cur[0] = i;
             for (std::size_t j = 1; j <= c.size(); ++j)
-                cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1,
-                                   prev[j - 1] + (name[i - 1] == c[j - 1] ? 0 : 1)});
+                cur[j] = std::min(
+                    {prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (name[i - 1] == c[j - 1] ? 0 : 1)});
             std::swap(prev, cur);
         }
         if (prev[c.size()] < best_distance) {
@@ -293,8 +305,9 @@ scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
     try {
         root = toml::parse(text, file.string());
     } catch (const toml::parse_error& e) {
-        throw config_error(fmt::format("{}:{}:{}: TOML syntax: {}", file.string(), e.source().begin.line,
-                                       e.source().begin.column, e.description()));
+        throw config_error(fmt::format("{}:{}:{}: TOML syntax: {}", file.string(),
+                                       e.source().begin.line, e.source().begin.column,
+                                       e.description()));
     }
     checker c(file);
     const auto dir = s.file.parent_path();
@@ -314,23 +327,25 @@ scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
         if (builtin) {
             if (!find_data_dir(dir, std::filesystem::path("regions") / *builtin)) {
                 const auto known = builtin_regions();
-                const auto hint = nearest_name(*builtin, known);
+                const auto hint = did_you_mean(*builtin, known);
                 c.error(*t->get("builtin"), "region.builtin",
-                        fmt::format("no built-in region '{}'{}; accepted: {}", *builtin,
-                                    hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint),
+                        fmt::format("no built-in region '{}'{}; accepted: {}", *builtin, hint,
                                     fmt::join(known, ", ")));
             }
             s.region_builtin = *builtin;
         } else if (data) {
             const auto p = (dir / *data).lexically_normal();
             if (!std::filesystem::is_directory(p))
-                c.error(*t->get("data"), "region.data", fmt::format("directory '{}' not found", p.string()));
+                c.error(*t->get("data"), "region.data",
+                        fmt::format("directory '{}' not found", p.string()));
             s.region_data = p;
         } else if (!builtin && !data) {
-            c.error(*t, "region", "missing: give builtin = \"amstelland\" or data = \"path/to/dir\"");
+            c.error(*t, "region",
+                    "missing: give builtin = \"amstelland\" or data = \"path/to/dir\"");
         }
     } else {
-        c.error(source_position{1, 1}, "region", "missing: add [region] with builtin = \"amstelland\"");
+        c.error(source_position{1, 1}, "region",
+                "missing: add [region] with builtin = \"amstelland\"");
     }
 
     std::optional<std::filesystem::path> params = find_data_dir(dir, "parameters");
@@ -356,8 +371,10 @@ scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
     }
     if (const auto* t = c.table(root, "travel")) {
         c.known_keys(*t, "travel.", keys_of("travel"));
-        s.travel.detour_factor = c.number(*t, "travel.", "detour_factor", 1, 3, s.travel.detour_factor);
-        s.travel.speed_km_per_h = c.number(*t, "travel.", "speed_km_per_h", 1, 130, s.travel.speed_km_per_h, "km/h");
+        s.travel.detour_factor =
+            c.number(*t, "travel.", "detour_factor", 1, 3, s.travel.detour_factor);
+        s.travel.speed_km_per_h =
+            c.number(*t, "travel.", "speed_km_per_h", 1, 130, s.travel.speed_km_per_h, "km/h");
     }
     if (const auto* n = root.get("lever")) {
         if (const auto* arr = n->as_array()) {
@@ -365,7 +382,8 @@ scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
                 if (const auto* t = arr->get(i)->as_table())
                     parse_lever(c, *t, i, s);
                 else
-                    c.error(*arr->get(i), fmt::format("lever[{}]", i), "must be a table, written as [[lever]]");
+                    c.error(*arr->get(i), fmt::format("lever[{}]", i),
+                            "must be a table, written as [[lever]]");
             }
         } else {
             c.error(*n, "lever", "must be written as [[lever]] (an array of tables)");
@@ -391,23 +409,21 @@ lever_set resolve_levers(const scenario& s, const care_parameters& care) {
         sub.ramp_years = l.ramp_years;
         const auto need = care.need_index(l.need);
         if (!need) {
-            const auto hint = nearest_name(l.need, need_names);
+            const auto hint = did_you_mean(l.need, need_names);
             c.error(l.need_at, prefix + "need",
-                    fmt::format("unknown need '{}'{}; accepted: {}", l.need,
-                                hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint),
+                    fmt::format("unknown need '{}'{}; accepted: {}", l.need, hint,
                                 fmt::join(need_names, ", ")));
             continue;
         }
         sub.need = *need;
         bool ok = true;
-        for (auto [name, at, field, key] :
-             {std::tuple{&l.from, &l.from_at, &sub.from, "from"}, std::tuple{&l.to, &l.to_at, &sub.to, "to"}}) {
+        for (auto [name, at, field, key] : {std::tuple{&l.from, &l.from_at, &sub.from, "from"},
+                                            std::tuple{&l.to, &l.to_at, &sub.to, "to"}}) {
             const auto st = setting_from_name(*name);
             if (!st) {
-                const auto hint = nearest_name(*name, settings);
+                const auto hint = did_you_mean(*name, settings);
                 c.error(*at, prefix + key,
-                        fmt::format("unknown setting '{}'{}; accepted: {}", *name,
-                                    hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint),
+                        fmt::format("unknown setting '{}'{}; accepted: {}", *name, hint,
                                     fmt::join(settings, ", ")));
                 ok = false;
                 continue;
@@ -417,10 +433,11 @@ lever_set resolve_levers(const scenario& s, const care_parameters& care) {
                 std::vector<std::string> served;
                 for (const auto& row : care.pathways[*need])
                     served.emplace_back(name_of(row.where));
-                c.error(*at, prefix + key,
-                        fmt::format("need '{}' has no pathway row for setting '{}'; it is served in: "
-                                    "{} (add a row to pathways.csv to allow it)",
-                                    l.need, *name, fmt::join(served, ", ")));
+                c.error(
+                    *at, prefix + key,
+                    fmt::format("need '{}' has no pathway row for setting '{}'; it is served in: "
+                                "{} (add a row to pathways.csv to allow it)",
+                                l.need, *name, fmt::join(served, ", ")));
                 ok = false;
             }
         }

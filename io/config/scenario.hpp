@@ -27,8 +27,8 @@ struct lever_spec {
     double share = 0;
     double start_year = 0;
     double ramp_years = 0;
-    source_position at;                          // the [[lever]] table
-    source_position need_at, from_at, to_at;     // the name keys, for resolution errors
+    source_position at;                      // the [[lever]] table
+    source_position need_at, from_at, to_at; // the name keys, for resolution errors
 };
 
 struct scenario {
@@ -53,7 +53,8 @@ scenario parse_scenario(const std::filesystem::path& file);
 // Same, from text (file is used for messages and to resolve relative paths).
 scenario parse_scenario_text(const std::string& text, const std::filesystem::path& file);
 
-// Every key path a scenario accepts ("time.start", "lever[].share", ...), as in scenarios/README.md.
+// Every key path a scenario accepts ("time.start", "lever[].share", ...), as in
+// scenarios/README.md.
 std::vector<std::string> scenario_keys();
 
 // Resolves lever names against the parameter set; throws config_error with positions.

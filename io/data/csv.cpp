@@ -69,7 +69,8 @@ csv_file csv_file::read(const std::filesystem::path& path, const std::vector<std
         bool ok = true;
         auto fields = split(line, ok);
         if (!ok) {
-            f.errors_.push_back(fmt::format("{}:{}: unbalanced double quote", path.string(), number));
+            f.errors_.push_back(
+                fmt::format("{}:{}: unbalanced double quote", path.string(), number));
             continue;
         }
         if (!have_header) {
@@ -79,14 +80,16 @@ csv_file csv_file::read(const std::filesystem::path& path, const std::vector<std
         }
         if (fields.size() != f.header_.size()) {
             f.errors_.push_back(fmt::format("{}:{}: {} fields, but the header has {} columns",
-                                            path.string(), number, fields.size(), f.header_.size()));
+                                            path.string(), number, fields.size(),
+                                            f.header_.size()));
             continue;
         }
         f.rows_.push_back({number, std::move(fields)});
     }
     if (!have_header)
-        throw input_error(fmt::format("{}: the file is empty; expected a header row with columns {}",
-                                      path.string(), fmt::join(required, ",")));
+        throw input_error(
+            fmt::format("{}: the file is empty; expected a header row with columns {}",
+                        path.string(), fmt::join(required, ",")));
     for (const auto& col : required)
         if (!f.has(col))
             f.errors_.push_back(fmt::format("{}:1: required column '{}' is missing (header: {})",
@@ -111,7 +114,9 @@ const std::string& csv_file::raw(const csv_row& r, const std::string& column) co
     return it == header_.end() ? empty : r.fields[static_cast<std::size_t>(it - header_.begin())];
 }
 
-std::string csv_file::text(const csv_row& r, const std::string& column) { return raw(r, column); }
+std::string csv_file::text(const csv_row& r, const std::string& column) {
+    return raw(r, column);
+}
 
 double csv_file::number(const csv_row& r, const std::string& column, double min, double max,
                         double fallback) {
@@ -147,14 +152,16 @@ std::size_t csv_file::choice(const csv_row& r, const std::string& column,
     const auto& s = raw(r, column);
     const auto it = std::find(accepted.begin(), accepted.end(), s);
     if (it == accepted.end()) {
-        error(r, column, fmt::format("'{}' is not accepted; accepted: {}", s, fmt::join(accepted, ", ")));
+        error(r, column,
+              fmt::format("'{}' is not accepted; accepted: {}", s, fmt::join(accepted, ", ")));
         return 0;
     }
     return static_cast<std::size_t>(it - accepted.begin());
 }
 
 void csv_file::error(const csv_row& r, const std::string& column, const std::string& message) {
-    errors_.push_back(fmt::format("{}:{}: column '{}': {}", path_.string(), r.line, column, message));
+    errors_.push_back(
+        fmt::format("{}:{}: column '{}': {}", path_.string(), r.line, column, message));
 }
 
 void csv_file::error(const std::string& message) {
@@ -169,7 +176,8 @@ void csv_file::throw_if_errors() const {
     for (std::size_t i = 0; i < shown; ++i)
         msg += (i ? "\n" : "") + errors_[i];
     if (errors_.size() > shown)
-        msg += fmt::format("\n... and {} more problems in {}", errors_.size() - shown, path_.string());
+        msg +=
+            fmt::format("\n... and {} more problems in {}", errors_.size() - shown, path_.string());
     throw input_error(msg);
 }
 

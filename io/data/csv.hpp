@@ -3,13 +3,21 @@
 // column name; read functions throw one input_error listing them all.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace zorgsim::io {
+
+// A fixed catalogue (settings, age bands, ...) as the list of accepted values for csv_file::choice.
+template <std::size_t N>
+std::vector<std::string> names_of(const std::array<std::string_view, N>& a) {
+    return {a.begin(), a.end()};
+}
 
 struct csv_row {
     std::size_t line = 0; // 1-based line in the file
@@ -20,7 +28,8 @@ class csv_file {
 public:
     // Reads the whole file; throws input_error when it cannot be opened or a row has the wrong
     // number of fields, or a required column is missing from the header.
-    static csv_file read(const std::filesystem::path& path, const std::vector<std::string>& required,
+    static csv_file read(const std::filesystem::path& path,
+                         const std::vector<std::string>& required,
                          const std::vector<std::string>& optional = {});
 
     const std::filesystem::path& path() const { return path_; }
@@ -31,7 +40,8 @@ public:
     std::string text(const csv_row& r, const std::string& column);
     double number(const csv_row& r, const std::string& column, double min, double max,
                   double fallback = 0);
-    std::uint32_t count(const csv_row& r, const std::string& column, std::uint32_t max = 4'000'000'000u);
+    std::uint32_t count(const csv_row& r, const std::string& column,
+                        std::uint32_t max = 4'000'000'000u);
     // A name from a fixed list; the error lists the accepted names.
     std::size_t choice(const csv_row& r, const std::string& column,
                        const std::vector<std::string>& accepted);

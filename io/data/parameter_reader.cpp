@@ -19,11 +19,6 @@ std::vector<std::string> band_columns(const std::string& prefix) {
     return out;
 }
 
-template <std::size_t N>
-std::vector<std::string> names(const std::array<std::string_view, N>& a) {
-    return {a.begin(), a.end()};
-}
-
 std::vector<std::string> with(std::vector<std::string> a, std::initializer_list<std::string> b) {
     a.insert(a.end(), b);
     return a;
@@ -31,13 +26,13 @@ std::vector<std::string> with(std::vector<std::string> a, std::initializer_list<
 
 void read_needs(const std::filesystem::path& dir, care_parameters& p) {
     const auto rates = band_columns("rate_");
-    auto f = csv_file::read(dir / "needs.csv",
-                            with({"need", "applies_to"}, {}), with(rates, {"routing", "source"}));
+    auto f = csv_file::read(dir / "needs.csv", with({"need", "applies_to"}, {}),
+                            with(rates, {"routing", "source"}));
     for (const auto& r : rates)
         if (!f.has(r))
             f.error(fmt::format("required column '{}' is missing", r));
     f.throw_if_errors();
-    auto conditions = names(condition_names);
+    auto conditions = names_of(condition_names);
     conditions.insert(conditions.begin(), "all");
     for (const auto& row : f.rows()) {
         need_spec n;
@@ -52,7 +47,8 @@ void read_needs(const std::filesystem::path& dir, care_parameters& p) {
         for (std::size_t b = 0; b < age_band_count; ++b)
             n.rate_per_year[b] = f.number(row, rates[b], 0, 1000);
         if (f.has("routing"))
-            n.routing = static_cast<routing_rule>(f.choice(row, "routing", {"per_contact", "per_resident"}));
+            n.routing = static_cast<routing_rule>(
+                f.choice(row, "routing", {"per_contact", "per_resident"}));
         p.needs.push_back(std::move(n));
     }
     if (f.rows().empty())
@@ -66,7 +62,7 @@ void read_pathways(const std::filesystem::path& dir, care_parameters& p) {
                             {"need", "setting", "share", "minutes_per_contact", "tariff_eur",
                              "max_wait_weeks", "escalates_to"},
                             {"source"});
-    auto targets = names(setting_names);
+    auto targets = names_of(setting_names);
     targets.push_back("unmet");
     for (const auto& row : f.rows()) {
         const auto need = f.text(row, "need");
@@ -75,12 +71,13 @@ void read_pathways(const std::filesystem::path& dir, care_parameters& p) {
             std::vector<std::string> known;
             for (const auto& spec : p.needs)
                 known.push_back(spec.name);
-            f.error(row, "need", fmt::format("'{}' is not in needs.csv; accepted: {}", need,
-                                             fmt::join(known, ", ")));
+            f.error(row, "need",
+                    fmt::format("'{}' is not in needs.csv; accepted: {}", need,
+                                fmt::join(known, ", ")));
             continue;
         }
         pathway_step s;
-        s.where = static_cast<setting>(f.choice(row, "setting", names(setting_names)));
+        s.where = static_cast<setting>(f.choice(row, "setting", names_of(setting_names)));
         s.share = f.number(row, "share", 0, 1);
         s.minutes_per_contact = f.number(row, "minutes_per_contact", 0.1, 100000, 1);
         s.tariff_eur = f.number(row, "tariff_eur", 0, 1e7);
@@ -88,7 +85,8 @@ void read_pathways(const std::filesystem::path& dir, care_parameters& p) {
         const auto t = f.choice(row, "escalates_to", targets);
         s.escalates_to = t < setting_count ? static_cast<std::uint8_t>(t) : escalate_to_unmet;
         if (p.step(*n, s.where))
-            f.error(row, "setting", fmt::format("('{}', '{}') appears twice", need, name_of(s.where)));
+            f.error(row, "setting",
+                    fmt::format("('{}', '{}') appears twice", need, name_of(s.where)));
         p.pathways[*n].push_back(s);
     }
     for (std::size_t n = 0; n < p.needs.size(); ++n)
@@ -99,10 +97,11 @@ void read_pathways(const std::filesystem::path& dir, care_parameters& p) {
 }
 
 void read_capacity(const std::filesystem::path& dir, care_parameters& p) {
-    auto f = csv_file::read(dir / "capacity.csv", {"setting", "minutes_per_fte_per_week"}, {"source"});
+    auto f =
+        csv_file::read(dir / "capacity.csv", {"setting", "minutes_per_fte_per_week"}, {"source"});
     std::array<bool, setting_count> seen{};
     for (const auto& row : f.rows()) {
-        const auto s = f.choice(row, "setting", names(setting_names));
+        const auto s = f.choice(row, "setting", names_of(setting_names));
         if (seen[s])
             f.error(row, "setting", fmt::format("'{}' appears twice", setting_names[s]));
         seen[s] = true;
@@ -110,7 +109,8 @@ void read_capacity(const std::filesystem::path& dir, care_parameters& p) {
     }
     for (std::size_t s = 0; s < setting_count; ++s)
         if (!seen[s])
-            f.error(fmt::format("no row for setting '{}'; every setting needs one", setting_names[s]));
+            f.error(
+                fmt::format("no row for setting '{}'; every setting needs one", setting_names[s]));
     f.throw_if_errors();
 }
 
@@ -123,10 +123,9 @@ void read_prevalence(const std::filesystem::path& dir, prevalence_table& t) {
             f.error(fmt::format("required column '{}' is missing", c));
     f.throw_if_errors();
     for (const auto& row : f.rows()) {
-        const auto c = f.choice(row, "condition", names(condition_names));
-        const double multiplier = f.has("regional_multiplier")
-                                      ? f.number(row, "regional_multiplier", 0, 10, 1)
-                                      : 1.0;
+        const auto c = f.choice(row, "condition", names_of(condition_names));
+        const double multiplier =
+            f.has("regional_multiplier") ? f.number(row, "regional_multiplier", 0, 10, 1) : 1.0;
         for (std::size_t b = 0; b < age_band_count; ++b) {
             const double share = f.number(row, cols[b], 0, 1000) * multiplier / 1000.0;
             if (share > 1)

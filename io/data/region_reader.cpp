@@ -11,14 +11,10 @@
 namespace zorgsim::io {
 namespace {
 
-template <std::size_t N>
-std::vector<std::string> names(const std::array<std::string_view, N>& a) {
-    return {a.begin(), a.end()};
-}
-
 void read_municipalities(const std::filesystem::path& dir, region& r,
                          std::map<std::string, std::uint32_t>& index) {
-    auto f = csv_file::read(dir / "municipalities.csv", {"municipality_code", "name", "population_total"},
+    auto f = csv_file::read(dir / "municipalities.csv",
+                            {"municipality_code", "name", "population_total"},
                             {"population_year", "source"});
     for (const auto& row : f.rows()) {
         municipality m{f.text(row, "municipality_code"), f.text(row, "name"),
@@ -76,23 +72,27 @@ void read_neighbourhoods(const std::filesystem::path& dir, region& r,
 
 void read_population(const std::filesystem::path& dir, region& r,
                      const std::map<std::string, std::uint32_t>& neighbourhoods) {
-    auto f = csv_file::read(dir / "population.csv", {"neighbourhood_code", "age_band", "sex", "persons"});
+    auto f = csv_file::read(dir / "population.csv",
+                            {"neighbourhood_code", "age_band", "sex", "persons"});
     auto& nb = r.neighbourhoods;
-    std::vector<std::array<std::array<std::size_t, sex_count>, age_band_count>> seen_line(nb.size());
+    std::vector<std::array<std::array<std::size_t, sex_count>, age_band_count>> seen_line(
+        nb.size());
     for (const auto& row : f.rows()) {
         const auto code = f.text(row, "neighbourhood_code");
         const auto h = neighbourhoods.find(code);
         if (h == neighbourhoods.end()) {
-            f.error(row, "neighbourhood_code", fmt::format("'{}' is not in neighbourhoods.csv", code));
+            f.error(row, "neighbourhood_code",
+                    fmt::format("'{}' is not in neighbourhoods.csv", code));
             continue;
         }
-        const auto band = f.choice(row, "age_band", names(age_band_names));
-        const auto s = f.choice(row, "sex", names(sex_names));
+        const auto band = f.choice(row, "age_band", names_of(age_band_names));
+        const auto s = f.choice(row, "sex", names_of(sex_names));
         const auto persons = f.count(row, "persons", 10'000'000);
         auto& seen = seen_line[h->second][band][s];
         if (seen)
-            f.error(row, "age_band", fmt::format("({}, {}, {}) already given on line {}", code,
-                                                 age_band_names[band], sex_names[s], seen));
+            f.error(row, "age_band",
+                    fmt::format("({}, {}, {}) already given on line {}", code, age_band_names[band],
+                                sex_names[s], seen));
         seen = row.line;
         nb.persons[h->second][band][s] = persons;
     }
@@ -135,7 +135,8 @@ void read_providers(const std::filesystem::path& dir, const region& r,
             f.error(row, "provider_code", "must not be empty");
         else if (!seen.emplace(code, row.line).second)
             f.error(row, "provider_code", fmt::format("'{}' appears twice", code));
-        const auto type = static_cast<provider_type>(f.choice(row, "type", names(provider_type_names)));
+        const auto type =
+            static_cast<provider_type>(f.choice(row, "type", names_of(provider_type_names)));
         const auto mcode = f.text(row, "municipality_code");
         const auto m = municipalities.find(mcode);
         const auto wsv = f.text(row, "wsv");
@@ -143,8 +144,10 @@ void read_providers(const std::filesystem::path& dir, const region& r,
         if (!wsv.empty()) {
             const auto w = std::find(r.wsv_names.begin(), r.wsv_names.end(), wsv);
             if (w == r.wsv_names.end())
-                f.error(row, "wsv", fmt::format("'{}' is not a WSV of neighbourhoods.csv; accepted: "
-                                                "one of those names or empty", wsv));
+                f.error(row, "wsv",
+                        fmt::format("'{}' is not a WSV of neighbourhoods.csv; accepted: "
+                                    "one of those names or empty",
+                                    wsv));
             else
                 wsv_index = static_cast<std::int32_t>(w - r.wsv_names.begin());
         }

@@ -71,12 +71,15 @@ static void numeric_attribute(hid_t obj, const std::string& name, T value) {
     check(H5Awrite(a, native_type<T>(), &value), fmt::format("write attribute '{}'", name));
 }
 
-void attribute(hid_t obj, const std::string& name, double value) { numeric_attribute(obj, name, value); }
+void attribute(hid_t obj, const std::string& name, double value) {
+    numeric_attribute(obj, name, value);
+}
 void attribute(hid_t obj, const std::string& name, std::int64_t value) {
     numeric_attribute(obj, name, value);
 }
 
-handle string_dataset(hid_t parent, const std::string& name, const std::vector<std::string>& values) {
+handle string_dataset(hid_t parent, const std::string& name,
+                      const std::vector<std::string>& values) {
     const auto type = utf8_string_type();
     const hsize_t n = values.size();
     const auto space = dataspace(std::span<const hsize_t>(&n, 1));
@@ -91,12 +94,30 @@ handle string_dataset(hid_t parent, const std::string& name, const std::vector<s
     return ds;
 }
 
-template <> hid_t native_type<float>() { return H5T_NATIVE_FLOAT; }
-template <> hid_t native_type<double>() { return H5T_NATIVE_DOUBLE; }
-template <> hid_t native_type<std::int32_t>() { return H5T_NATIVE_INT32; }
-template <> hid_t native_type<std::int64_t>() { return H5T_NATIVE_INT64; }
-template <> hid_t native_type<std::uint32_t>() { return H5T_NATIVE_UINT32; }
-template <> hid_t native_type<std::uint64_t>() { return H5T_NATIVE_UINT64; }
+template <>
+hid_t native_type<float>() {
+    return H5T_NATIVE_FLOAT;
+}
+template <>
+hid_t native_type<double>() {
+    return H5T_NATIVE_DOUBLE;
+}
+template <>
+hid_t native_type<std::int32_t>() {
+    return H5T_NATIVE_INT32;
+}
+template <>
+hid_t native_type<std::int64_t>() {
+    return H5T_NATIVE_INT64;
+}
+template <>
+hid_t native_type<std::uint32_t>() {
+    return H5T_NATIVE_UINT32;
+}
+template <>
+hid_t native_type<std::uint64_t>() {
+    return H5T_NATIVE_UINT64;
+}
 
 template <typename T>
 handle numeric_dataset(hid_t parent, const std::string& name, std::span<const hsize_t> dims,
@@ -111,8 +132,11 @@ handle numeric_dataset(hid_t parent, const std::string& name, std::span<const hs
     return ds;
 }
 
-template handle numeric_dataset<double>(hid_t, const std::string&, std::span<const hsize_t>, std::span<const double>);
-template handle numeric_dataset<std::int32_t>(hid_t, const std::string&, std::span<const hsize_t>, std::span<const std::int32_t>);
-template handle numeric_dataset<std::uint32_t>(hid_t, const std::string&, std::span<const hsize_t>, std::span<const std::uint32_t>);
+template handle numeric_dataset<double>(hid_t, const std::string&, std::span<const hsize_t>,
+                                        std::span<const double>);
+template handle numeric_dataset<std::int32_t>(hid_t, const std::string&, std::span<const hsize_t>,
+                                              std::span<const std::int32_t>);
+template handle numeric_dataset<std::uint32_t>(hid_t, const std::string&, std::span<const hsize_t>,
+                                               std::span<const std::uint32_t>);
 
 } // namespace zorgsim::io::h5

@@ -43,7 +43,8 @@ void attribute(hid_t obj, const std::string& name, double value);
 void attribute(hid_t obj, const std::string& name, std::int64_t value);
 
 // A 1-D dataset of UTF-8 strings.
-handle string_dataset(hid_t parent, const std::string& name, const std::vector<std::string>& values);
+handle string_dataset(hid_t parent, const std::string& name,
+                      const std::vector<std::string>& values);
 
 // A numeric dataset written whole; T is float, double, int32/64 or uint32/64.
 template <typename T>

@@ -48,15 +48,19 @@ constexpr std::array<variable_def, 13> variables = {{
     {"wait_weeks_sum", layout::nb_setting, false, "weeks",
      "weeks waited summed over contacts served (0 = served in the week it arose); "
      "divide by contacts for the mean wait"},
-    {"backlog", layout::provider, false, "contacts", "needs waiting at the provider at the end of the step"},
+    {"backlog", layout::provider, false, "contacts",
+     "needs waiting at the provider at the end of the step"},
     {"provider_contacts", layout::provider, false, "contacts", "contacts served by the provider"},
     {"minutes_used", layout::provider, true, "min", "staff minutes used for contacts"},
-    {"capacity_min", layout::provider, true, "min", "staff minutes available (all pools of the provider)"},
-    {"utilisation", layout::provider, true, "1", "minutes_used / capacity_min (0 where no capacity)"},
+    {"capacity_min", layout::provider, true, "min",
+     "staff minutes available (all pools of the provider)"},
+    {"utilisation", layout::provider, true, "1",
+     "minutes_used / capacity_min (0 where no capacity)"},
 }};
 
 constexpr const char* neighbourhood_coordinates =
-    "neighbourhood_code neighbourhood_municipality neighbourhood_wsv neighbourhood_lon neighbourhood_lat";
+    "neighbourhood_code neighbourhood_municipality neighbourhood_wsv neighbourhood_lon "
+    "neighbourhood_lat";
 constexpr const char* provider_coordinates =
     "provider_code provider_type provider_line provider_wsv provider_lon provider_lat";
 
@@ -82,8 +86,9 @@ std::vector<std::string> unique_labels(const std::vector<std::string>& names,
         ++seen[n];
     std::vector<std::string> out;
     for (std::size_t i = 0; i < names.size(); ++i)
-        out.push_back(names[i].empty() || seen[names[i]] > 1 ? fmt::format("{} ({})", names[i], codes[i])
-                                                             : names[i]);
+        out.push_back(names[i].empty() || seen[names[i]] > 1
+                          ? fmt::format("{} ({})", names[i], codes[i])
+                          : names[i]);
     return out;
 }
 
@@ -101,7 +106,8 @@ std::string utc_now() {
 std::vector<variable_info> results_variables() {
     std::vector<variable_info> out;
     for (const auto& v : variables)
-        out.push_back({v.name, dims_of(v.shape), v.real ? "float64" : "uint32", v.units, v.long_name});
+        out.push_back(
+            {v.name, dims_of(v.shape), v.real ? "float64" : "uint32", v.units, v.long_name});
     return out;
 }
 
@@ -136,7 +142,8 @@ struct results_writer::state {
     }
 
     void scale(const std::string& name, h5::handle ds, const std::string& long_name) {
-        h5::check(H5DSset_scale(ds, name.c_str()), fmt::format("make '{}' a dimension scale", name));
+        h5::check(H5DSset_scale(ds, name.c_str()),
+                  fmt::format("make '{}' a dimension scale", name));
         h5::attribute(ds, "long_name", long_name);
         scales.emplace(name, std::move(ds));
     }
@@ -195,7 +202,8 @@ void results_writer::begin(const model& m, const run_plan& plan) {
     h5::attribute(root, "Conventions", std::string("CF-1.8"));
     h5::attribute(root, "title", meta_.title);
     h5::attribute(root, "institution", std::string("zorgsim"));
-    h5::attribute(root, "source", fmt::format("zorgsim {} ({})", ZORGSIM_VERSION, ZORGSIM_GIT_REVISION));
+    h5::attribute(root, "source",
+                  fmt::format("zorgsim {} ({})", ZORGSIM_VERSION, ZORGSIM_GIT_REVISION));
     h5::attribute(root, "history", fmt::format("{} {}", utc_now(), meta_.command_line));
     h5::attribute(root, "zorgsim_version", std::string(ZORGSIM_VERSION));
     h5::attribute(root, "git_revision", std::string(ZORGSIM_GIT_REVISION));
@@ -236,10 +244,12 @@ void results_writer::begin(const model& m, const run_plan& plan) {
     h5::attribute(time, "axis", std::string("T"));
     s.scale("time", std::move(time), "start of the simulated step");
     const auto& nb = m.area().neighbourhoods;
-    s.scale("neighbourhood", h5::string_dataset(root, "neighbourhood", unique_labels(nb.name, nb.code)),
+    s.scale("neighbourhood",
+            h5::string_dataset(root, "neighbourhood", unique_labels(nb.name, nb.code)),
             "neighbourhood (wijk)");
     std::vector<std::string> settings(setting_names.begin(), setting_names.end());
-    s.scale("setting", h5::string_dataset(root, "setting", settings), "setting where care is given");
+    s.scale("setting", h5::string_dataset(root, "setting", settings),
+            "setting where care is given");
     const auto& pr = m.providers();
     s.scale("provider", h5::string_dataset(root, "provider", unique_labels(pr.name, pr.code)),
             "care provider");
@@ -254,26 +264,33 @@ void results_writer::begin(const model& m, const run_plan& plan) {
         municipality.push_back(m.area().municipalities[nb.municipality[h]].name);
         wsv.push_back(m.area().wsv_names[nb.wsv[h]]);
     }
-    s.coordinate("neighbourhood_code", "neighbourhood", nb.code, "", "CBS-style neighbourhood code");
+    s.coordinate("neighbourhood_code", "neighbourhood", nb.code, "",
+                 "CBS-style neighbourhood code");
     s.coordinate("neighbourhood_municipality", "neighbourhood", municipality, "", "municipality");
-    s.coordinate("neighbourhood_wsv", "neighbourhood", wsv, "", "neighbourhood collaboration area (WSV)");
-    s.coordinate("neighbourhood_lon", "neighbourhood", nb.lon_deg, "degrees_east", "centroid longitude");
-    s.coordinate("neighbourhood_lat", "neighbourhood", nb.lat_deg, "degrees_north", "centroid latitude");
+    s.coordinate("neighbourhood_wsv", "neighbourhood", wsv, "",
+                 "neighbourhood collaboration area (WSV)");
+    s.coordinate("neighbourhood_lon", "neighbourhood", nb.lon_deg, "degrees_east",
+                 "centroid longitude");
+    s.coordinate("neighbourhood_lat", "neighbourhood", nb.lat_deg, "degrees_north",
+                 "centroid latitude");
     std::vector<std::string> ptype, pwsv, pline;
     for (std::size_t q = 0; q < pr.size(); ++q) {
         ptype.emplace_back(name_of(pr.type[q]));
-        pwsv.push_back(pr.wsv[q] == no_wsv ? "" : m.area().wsv_names[static_cast<std::size_t>(pr.wsv[q])]);
+        pwsv.push_back(
+            pr.wsv[q] == no_wsv ? "" : m.area().wsv_names[static_cast<std::size_t>(pr.wsv[q])]);
         pline.emplace_back(line_of(pr.type[q]) == care_line::first ? "first" : "second");
     }
     s.coordinate("provider_code", "provider", pr.code, "", "provider code");
     s.coordinate("provider_type", "provider", ptype, "", "provider type");
     s.coordinate("provider_line", "provider", pline, "", "care line (first or second)");
-    s.coordinate("provider_wsv", "provider", pwsv, "", "neighbourhood collaboration area (WSV), empty if none");
+    s.coordinate("provider_wsv", "provider", pwsv, "",
+                 "neighbourhood collaboration area (WSV), empty if none");
     s.coordinate("provider_lon", "provider", pr.lon_deg, "degrees_east", "provider longitude");
     s.coordinate("provider_lat", "provider", pr.lat_deg, "degrees_north", "provider latitude");
 
     // The variables, chunked one year of steps at a time for one run point.
-    const std::size_t chunk_steps = std::max<std::size_t>(1, std::min(s.steps, m.time().steps_per_year()));
+    const std::size_t chunk_steps =
+        std::max<std::size_t>(1, std::min(s.steps, m.time().steps_per_year()));
     for (const auto& v : variables) {
         const auto dims = dims_of(v.shape);
         std::vector<hsize_t> shape = {plan.variants.size(), plan.replicates, s.steps};
@@ -288,11 +305,12 @@ void results_writer::begin(const model& m, const run_plan& plan) {
             c = std::max<hsize_t>(c, 1);
         h5::handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create a dataset property list");
         if (s.steps > 0)
-            h5::check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()), "set chunking");
+            h5::check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()),
+                      "set chunking");
         const auto space = h5::dataspace(shape);
         const hid_t type = v.real ? H5T_NATIVE_DOUBLE : H5T_NATIVE_UINT32;
-        h5::handle ds(H5Dcreate2(root, v.name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT), H5Dclose,
-                      fmt::format("create dataset '{}'", v.name));
+        h5::handle ds(H5Dcreate2(root, v.name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
+                      H5Dclose, fmt::format("create dataset '{}'", v.name));
         h5::attribute(ds, "units", std::string(v.units));
         h5::attribute(ds, "long_name", std::string(v.long_name));
         // CF auxiliary coordinates: readers show codes, municipality, WSV and positions alongside.
@@ -329,7 +347,8 @@ void results_writer::record(const step_view& v) {
                 return s.reals[i];
             else
                 return s.ints[i];
-        }();
+        }
+        ();
         std::copy(span.begin(), span.end(), dst.begin() + static_cast<std::ptrdiff_t>(v.step * w));
     };
     put(0, v.residents);
@@ -346,7 +365,8 @@ void results_writer::record(const step_view& v) {
     put(11, v.capacity_min);
     auto& util = s.reals[12];
     for (std::size_t q = 0; q < s.providers; ++q)
-        util[v.step * s.providers + q] = v.capacity_min[q] > 0 ? v.minutes_used[q] / v.capacity_min[q] : 0.0;
+        util[v.step * s.providers + q] =
+            v.capacity_min[q] > 0 ? v.minutes_used[q] / v.capacity_min[q] : 0.0;
     ++s.recorded;
 }
 
@@ -364,15 +384,16 @@ void results_writer::end_point(const run_point& p) {
         start[0] = p.variant;
         start[1] = p.replicate;
         count[0] = count[1] = 1;
-        h5::check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr, count.data(), nullptr),
+        h5::check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr,
+                                      count.data(), nullptr),
                   "select a hyperslab");
         const auto mem = h5::dataspace(count);
         const void* data = variables[i].real ? static_cast<const void*>(s.reals[i].data())
                                              : static_cast<const void*>(s.ints[i].data());
         h5::check(H5Dwrite(ds, variables[i].real ? H5T_NATIVE_DOUBLE : H5T_NATIVE_UINT32, mem,
                            file_space, H5P_DEFAULT, data),
-                  fmt::format("write '{}' for variant {} replicate {}", variables[i].name, p.variant,
-                              p.replicate));
+                  fmt::format("write '{}' for variant {} replicate {}", variables[i].name,
+                              p.variant, p.replicate));
     }
     h5::check(H5Fflush(s.file, H5F_SCOPE_LOCAL), "flush the results file");
 }

@@ -26,7 +26,8 @@ int run_zorgsim(const std::string& args) {
 
 struct file {
     hid_t id;
-    explicit file(const std::filesystem::path& p) : id(H5Fopen(p.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT)) {}
+    explicit file(const std::filesystem::path& p)
+        : id(H5Fopen(p.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT)) {}
     ~file() { H5Fclose(id); }
 };
 
@@ -67,19 +68,23 @@ std::string string_attribute(hid_t obj, const std::string& name) {
 std::string scale_name(hid_t f, const std::string& var, unsigned axis) {
     const hid_t ds = H5Dopen2(f, var.c_str(), H5P_DEFAULT);
     std::string name;
-    H5DSiterate_scales(ds, axis, nullptr, [](hid_t, unsigned, hid_t scale, void* out) -> herr_t {
-        char buf[64] = {};
-        H5DSget_scale_name(scale, buf, sizeof buf);
-        *static_cast<std::string*>(out) = buf;
-        return 1;
-    }, &name);
+    H5DSiterate_scales(
+        ds, axis, nullptr,
+        [](hid_t, unsigned, hid_t scale, void* out) -> herr_t {
+            char buf[64] = {};
+            H5DSget_scale_name(scale, buf, sizeof buf);
+            *static_cast<std::string*>(out) = buf;
+            return 1;
+        },
+        &name);
     H5Dclose(ds);
     return name;
 }
 
-const std::vector<std::string> variables = {"residents", "demand", "demand_by_need", "contacts", "escalated",
-                                            "unmet", "cost_eur", "wait_weeks_sum", "backlog",
-                                            "provider_contacts", "minutes_used", "capacity_min", "utilisation"};
+const std::vector<std::string> variables = {
+    "residents",    "demand",       "demand_by_need", "contacts", "escalated",
+    "unmet",        "cost_eur",     "wait_weeks_sum", "backlog",  "provider_contacts",
+    "minutes_used", "capacity_min", "utilisation"};
 
 } // namespace
 
@@ -103,7 +108,8 @@ TEST_CASE("a run writes a complete, self-describing, conserving results file", "
         CHECK(demand[1] == 2);   // replicates
         CHECK(demand[2] == 104); // two years of weeks
         CHECK(demand[4] == 13);  // settings
-        const std::vector<std::string> names = {"variant", "replicate", "time", "neighbourhood", "setting"};
+        const std::vector<std::string> names = {"variant", "replicate", "time", "neighbourhood",
+                                                "setting"};
         for (unsigned axis = 0; axis < 5; ++axis)
             CHECK(scale_name(f.id, "demand", axis) == names[axis]);
         CHECK(scale_name(f.id, "backlog", 3) == "provider");

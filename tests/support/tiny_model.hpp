@@ -59,7 +59,9 @@ inline model_inputs tiny_inputs(std::uint32_t persons_per_cell = 500, double gp_
         {"emergency", std::nullopt, {0.1, 0.1, 0.1, 0.2, 0.3, 0.4}, routing_rule::per_contact},
     };
     const auto s = [](setting w, double share, double minutes, double tariff, std::uint32_t wait,
-                      std::uint8_t to) { return pathway_step{w, share, minutes, tariff, wait, to}; };
+                      std::uint8_t to) {
+        return pathway_step{w, share, minutes, tariff, wait, to};
+    };
     const auto to = [](setting x) { return static_cast<std::uint8_t>(x); };
     c.pathways = {
         {s(setting::gp, 1, 7, 12.43, 0, to(setting::out_of_hours_gp)),
@@ -72,7 +74,8 @@ inline model_inputs tiny_inputs(std::uint32_t persons_per_cell = 500, double gp_
     c.minutes_per_fte_per_week.fill(1620);
     c.minutes_per_fte_per_week[static_cast<std::size_t>(setting::gp)] = 1478;
     for (std::size_t b = 0; b < age_band_count; ++b)
-        in.prevalence.share[static_cast<std::size_t>(condition::diabetes)][b] = 0.02 + 0.05 * static_cast<double>(b);
+        in.prevalence.share[static_cast<std::size_t>(condition::diabetes)][b] =
+            0.02 + 0.05 * static_cast<double>(b);
     in.time = horizon{{2025, 1, 1}, 3, 7};
     in.population_seed = 7;
     return in;

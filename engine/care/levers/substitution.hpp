@@ -12,9 +12,9 @@ struct substitution_lever {
     std::uint32_t need = 0;
     setting from = setting::hospital_outpatient;
     setting to = setting::gp;
-    double share = 0;       // of the contacts that would go to `from`, 0..1
-    double start_year = 0;  // decimal year in which the ramp starts
-    double ramp_years = 0;  // 0: the full share applies from start_year on
+    double share = 0;      // of the contacts that would go to `from`, 0..1
+    double start_year = 0; // decimal year in which the ramp starts
+    double ramp_years = 0; // 0: the full share applies from start_year on
 };
 
 // The share of `from` contacts moved to `to` at a decimal year: 0 before the start, rising

@@ -9,8 +9,9 @@ namespace {
 care_parameters two_step() {
     care_parameters p;
     p.needs = {{"acute_gp", std::nullopt, {1, 1, 1, 1, 1, 1}, routing_rule::per_contact}};
-    p.pathways = {{{setting::gp, 1.0, 7, 12, 0, static_cast<std::uint8_t>(setting::out_of_hours_gp)},
-                   {setting::out_of_hours_gp, 0.0, 10, 60, 0, escalate_to_unmet}}};
+    p.pathways = {
+        {{setting::gp, 1.0, 7, 12, 0, static_cast<std::uint8_t>(setting::out_of_hours_gp)},
+         {setting::out_of_hours_gp, 0.0, 10, 60, 0, escalate_to_unmet}}};
     return p;
 }
 } // namespace
@@ -34,7 +35,8 @@ TEST_CASE("shares must add up to one", "[pathways]") {
 TEST_CASE("escalation targets need a pathway row and chains must end", "[pathways]") {
     auto p = two_step();
     p.pathways[0][1].escalates_to = static_cast<std::uint8_t>(setting::emergency_department);
-    CHECK_THROWS_WITH(validate(p), Catch::Contains("emergency_department") && Catch::Contains("no row"));
+    CHECK_THROWS_WITH(validate(p),
+                      Catch::Contains("emergency_department") && Catch::Contains("no row"));
     p = two_step();
     p.pathways[0][1].escalates_to = static_cast<std::uint8_t>(setting::gp);
     CHECK_THROWS_AS(validate(p), model_error);

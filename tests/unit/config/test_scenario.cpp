@@ -11,7 +11,8 @@ using namespace zorgsim::io;
 
 namespace {
 // Parsed as if it sat in scenarios/, so built-in regions and parameters resolve.
-const std::filesystem::path here = std::filesystem::path(ZORGSIM_SOURCE_DIR) / "scenarios" / "test.toml";
+const std::filesystem::path here =
+    std::filesystem::path(ZORGSIM_SOURCE_DIR) / "scenarios" / "test.toml";
 
 std::string errors_of(const std::string& text) {
     try {
@@ -52,7 +53,8 @@ to = "poh_s"
 share = 0.3
 start_year = 2027
 ramp_years = 1.5
-)", here);
+)",
+                                       here);
     CHECK(s.title == "t");
     CHECK(s.region_builtin == "amstelland");
     CHECK(std::filesystem::exists(s.region_dir() / "providers.csv"));
@@ -76,7 +78,8 @@ TEST_CASE("TOML syntax errors name the line and column", "[config][errors]") {
     CHECK_THAT(e, Catch::Contains("test.toml:2:") && Catch::Contains("TOML syntax"));
 }
 
-TEST_CASE("all problems are reported together, each with place, key and accepted range", "[config][errors]") {
+TEST_CASE("all problems are reported together, each with place, key and accepted range",
+          "[config][errors]") {
     const auto e = errors_of(R"([region]
 builtin = "amstelland"
 [time]
@@ -95,27 +98,36 @@ type = "substitutoin"
     CHECK_THAT(e, Catch::Contains("test.toml:7:") && Catch::Contains("run.replicates") &&
                       Catch::Contains("accepted: 1 to 10000"));
     CHECK_THAT(e, Catch::Contains("run.seed") && Catch::Contains("whole number"));
-    CHECK_THAT(e, Catch::Contains("lever[0].type") && Catch::Contains("did you mean 'substitution'?"));
+    CHECK_THAT(e,
+               Catch::Contains("lever[0].type") && Catch::Contains("did you mean 'substitution'?"));
 }
 
 TEST_CASE("region and lever mistakes", "[config][errors]") {
     CHECK_THAT(errors_of("[region]\nbuiltin = \"amstellnd\"\n"),
-               Catch::Contains("no built-in region 'amstellnd'") && Catch::Contains("did you mean 'amstelland'?"));
-    CHECK_THAT(errors_of("title = \"x\"\n"), Catch::Contains("region") && Catch::Contains("missing"));
+               Catch::Contains("no built-in region 'amstellnd'") &&
+                   Catch::Contains("did you mean 'amstelland'?"));
+    CHECK_THAT(errors_of("title = \"x\"\n"),
+               Catch::Contains("region") && Catch::Contains("missing"));
     CHECK_THAT(errors_of("[region]\nbuiltin = \"amstelland\"\n[[lever]]\ntype = \"substitution\"\n"
                          "need = \"x\"\nfrom = \"gp\"\nto = \"poh_s\"\nshare = 1.5\n"),
                Catch::Contains("lever[0].share") && Catch::Contains("accepted: 0 to 1"));
 
-    const auto s = parse_scenario_text("[region]\nbuiltin = \"amstelland\"\n[[lever]]\ntype = \"substitution\"\n"
-                                       "need = \"chronic_diabetis\"\nfrom = \"hospital_outpatient\"\n"
-                                       "to = \"poh_s\"\nshare = 0.5\n", here);
+    const auto s = parse_scenario_text(
+        "[region]\nbuiltin = \"amstelland\"\n[[lever]]\ntype = \"substitution\"\n"
+        "need = \"chronic_diabetis\"\nfrom = \"hospital_outpatient\"\n"
+        "to = \"poh_s\"\nshare = 0.5\n",
+        here);
     CHECK_THROWS_WITH(resolve_levers(s, care()),
-                      Catch::Contains("test.toml:5:") && Catch::Contains("did you mean 'chronic_diabetes'?"));
-    const auto t = parse_scenario_text("[region]\nbuiltin = \"amstelland\"\n[[lever]]\ntype = \"substitution\"\n"
-                                       "need = \"chronic_diabetes\"\nfrom = \"hospital_outpatient\"\n"
-                                       "to = \"pharmacy\"\nshare = 0.5\n", here);
+                      Catch::Contains("test.toml:5:") &&
+                          Catch::Contains("did you mean 'chronic_diabetes'?"));
+    const auto t = parse_scenario_text(
+        "[region]\nbuiltin = \"amstelland\"\n[[lever]]\ntype = \"substitution\"\n"
+        "need = \"chronic_diabetes\"\nfrom = \"hospital_outpatient\"\n"
+        "to = \"pharmacy\"\nshare = 0.5\n",
+        here);
     CHECK_THROWS_WITH(resolve_levers(t, care()),
-                      Catch::Contains("lever[0].to") && Catch::Contains("no pathway row for setting 'pharmacy'"));
+                      Catch::Contains("lever[0].to") &&
+                          Catch::Contains("no pathway row for setting 'pharmacy'"));
 }
 
 TEST_CASE("nearest names for hints", "[config]") {

@@ -5,10 +5,19 @@
 using namespace zorgsim;
 
 TEST_CASE("the fixed setting names users script against", "[catalogue]") {
-    const std::array<std::string_view, 13> expected = {
-        "gp", "poh_s", "poh_ggz", "out_of_hours_gp", "pharmacy", "physiotherapy", "district_nursing",
-        "welfare", "hospital_outpatient", "emergency_department", "hospital_admission",
-        "mental_health_specialist", "nursing_home"};
+    const std::array<std::string_view, 13> expected = {"gp",
+                                                       "poh_s",
+                                                       "poh_ggz",
+                                                       "out_of_hours_gp",
+                                                       "pharmacy",
+                                                       "physiotherapy",
+                                                       "district_nursing",
+                                                       "welfare",
+                                                       "hospital_outpatient",
+                                                       "emergency_department",
+                                                       "hospital_admission",
+                                                       "mental_health_specialist",
+                                                       "nursing_home"};
     CHECK(setting_names == expected);
     for (std::size_t i = 0; i < setting_count; ++i)
         CHECK(setting_from_name(setting_names[i]) == static_cast<setting>(i));

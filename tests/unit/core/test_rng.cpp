@@ -12,8 +12,10 @@ TEST_CASE("keyed random numbers depend only on their key", "[rng]") {
     CHECK(a.words(rng_stream::demand_count, 7, 3) != a.words(rng_stream::demand_count, 7, 4));
     CHECK(a.words(rng_stream::demand_count, 7, 3) != a.words(rng_stream::demand_detail, 7, 3));
     CHECK(a.words(rng_stream::demand_count, 7, 3) != a.words(rng_stream::demand_count, 7, 3, 1));
-    CHECK(a.words(rng_stream::demand_count, 7, 3) != other_seed.words(rng_stream::demand_count, 7, 3));
-    CHECK(a.words(rng_stream::demand_count, 7, 3) != other_rep.words(rng_stream::demand_count, 7, 3));
+    CHECK(a.words(rng_stream::demand_count, 7, 3) !=
+          other_seed.words(rng_stream::demand_count, 7, 3));
+    CHECK(a.words(rng_stream::demand_count, 7, 3) !=
+          other_rep.words(rng_stream::demand_count, 7, 3));
 }
 
 TEST_CASE("uniforms lie in (0,1) with mean 1/2 and variance 1/12", "[rng]") {
@@ -21,7 +23,8 @@ TEST_CASE("uniforms lie in (0,1) with mean 1/2 and variance 1/12", "[rng]") {
     double sum = 0, sum2 = 0;
     const int n = 200000;
     for (int i = 0; i < n; ++i) {
-        const double u = keyed_rng::uniform(r.words(rng_stream::demand_count, static_cast<std::uint32_t>(i), 0)[0]);
+        const double u = keyed_rng::uniform(
+            r.words(rng_stream::demand_count, static_cast<std::uint32_t>(i), 0)[0]);
         REQUIRE(u > 0);
         REQUIRE(u < 1);
         sum += u;
@@ -41,7 +44,8 @@ TEST_CASE("Poisson by inversion has the right mean, variance and zero probabilit
         double sum = 0, sum2 = 0, zeros = 0;
         const int n = 200000;
         for (int i = 0; i < n; ++i) {
-            const double u = keyed_rng::uniform(r.words(rng_stream::demand_count, static_cast<std::uint32_t>(i), 1)[0]);
+            const double u = keyed_rng::uniform(
+                r.words(rng_stream::demand_count, static_cast<std::uint32_t>(i), 1)[0]);
             const double k = poisson_from_uniform(u, mean, e);
             sum += k;
             sum2 += k * k;

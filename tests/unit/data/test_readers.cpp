@@ -17,7 +17,8 @@ const auto scenarios = std::filesystem::path(ZORGSIM_SOURCE_DIR) / "scenarios";
 // A copy of the built-in region with one file replaced, in a fresh temporary directory.
 std::filesystem::path region_with(const std::string& file, const std::string& text) {
     static int n = 0;
-    const auto dir = std::filesystem::temp_directory_path() / ("zorgsim-test-region-" + std::to_string(++n));
+    const auto dir =
+        std::filesystem::temp_directory_path() / ("zorgsim-test-region-" + std::to_string(++n));
     std::filesystem::remove_all(dir);
     std::filesystem::copy(scenarios / "regions" / "amstelland", dir);
     std::ofstream(dir / file) << text;
@@ -40,7 +41,8 @@ TEST_CASE("the built-in Amstelland region loads as documented", "[data][amstella
     std::vector<std::string> names;
     for (const auto& m : d.area.municipalities)
         names.push_back(m.name);
-    CHECK_THAT(names, Catch::UnorderedEquals(std::vector<std::string>{"Amstelveen", "Uithoorn", "Aalsmeer", "Ouder-Amstel"}));
+    CHECK_THAT(names, Catch::UnorderedEquals(std::vector<std::string>{"Amstelveen", "Uithoorn",
+                                                                      "Aalsmeer", "Ouder-Amstel"}));
     CHECK(d.area.neighbourhoods.size() >= 20);
     CHECK(d.area.wsv_names.size() == 9);
     CHECK(d.area.population() == Approx(175000).epsilon(0.03));
@@ -50,13 +52,13 @@ TEST_CASE("the built-in Amstelland region loads as documented", "[data][amstella
         ++count[d.providers.type[q]];
         gp_fte += d.providers.gp_fte[q];
     }
-    CHECK(count[provider_type::gp_practice] == 49);   // DOMAIN 8.6
-    CHECK(gp_fte == Approx(88.0));                   // DOMAIN 8.6
+    CHECK(count[provider_type::gp_practice] == 49); // DOMAIN 8.6
+    CHECK(gp_fte == Approx(88.0));                  // DOMAIN 8.6
     CHECK(count[provider_type::pharmacy] == 20);
-    for (auto t : {provider_type::physiotherapy, provider_type::district_nursing, provider_type::out_of_hours_gp,
-                   provider_type::hospital_outpatient, provider_type::emergency_department,
-                   provider_type::hospital_admission, provider_type::mental_health_specialist,
-                   provider_type::nursing_home})
+    for (auto t : {provider_type::physiotherapy, provider_type::district_nursing,
+                   provider_type::out_of_hours_gp, provider_type::hospital_outpatient,
+                   provider_type::emergency_department, provider_type::hospital_admission,
+                   provider_type::mental_health_specialist, provider_type::nursing_home})
         CHECK(count[t] >= 1);
     // The academic hospital lies outside the region, as a referral target.
     bool outside = false;
@@ -71,29 +73,36 @@ TEST_CASE("the shipped parameter set loads", "[data][parameters]") {
     CHECK(p.care.need_index("acute_gp"));
     CHECK(p.care.need_index("specialist_referral"));
     CHECK_NOTHROW(validate(p.care));
-    CHECK(p.prevalence.share[static_cast<std::size_t>(condition::diabetes)][3] == Approx(0.180 * 0.95));
+    CHECK(p.prevalence.share[static_cast<std::size_t>(condition::diabetes)][3] ==
+          Approx(0.180 * 0.95));
 }
 
 TEST_CASE("bad region rows are reported with file, line, column and range", "[data][errors]") {
-    const auto e = errors_of(region_with("neighbourhoods.csv",
+    const auto e = errors_of(region_with(
+        "neighbourhoods.csv",
         "neighbourhood_code,name,municipality_code,wsv,lon_deg,lat_deg,vulnerable_share\n"
         "WK1,A,GM0362,W1,4.8,52.3,0.1\n"
         "WK2,B,GM9999,W1,4.8,52.3,1.5\n"
         "WK1,C,GM0362,W1,abc,52.3,0.1\n"));
-    CHECK_THAT(e, Catch::Contains("neighbourhoods.csv:3: column 'municipality_code': 'GM9999' is not in municipalities.csv"));
-    CHECK_THAT(e, Catch::Contains("neighbourhoods.csv:3: column 'vulnerable_share': 1.5 is out of range; accepted: 0 to 1"));
-    CHECK_THAT(e, Catch::Contains("neighbourhoods.csv:4: column 'neighbourhood_code': 'WK1' appears twice"));
+    CHECK_THAT(e, Catch::Contains("neighbourhoods.csv:3: column 'municipality_code': 'GM9999' is "
+                                  "not in municipalities.csv"));
+    CHECK_THAT(e, Catch::Contains("neighbourhoods.csv:3: column 'vulnerable_share': 1.5 is out of "
+                                  "range; accepted: 0 to 1"));
+    CHECK_THAT(e, Catch::Contains(
+                      "neighbourhoods.csv:4: column 'neighbourhood_code': 'WK1' appears twice"));
     CHECK_THAT(e, Catch::Contains("neighbourhoods.csv:4: column 'lon_deg': 'abc' is not a number"));
 }
 
 TEST_CASE("structural CSV problems", "[data][errors]") {
     CHECK_THAT(errors_of(region_with("municipalities.csv", "municipality_code,name\nGM1,X\n")),
                Catch::Contains("required column 'population_total' is missing"));
-    CHECK_THAT(errors_of(region_with("municipalities.csv",
-                                     "municipality_code,name,population_total,colour\nGM1,X,5,red\n")),
-               Catch::Contains("unknown column 'colour'"));
+    CHECK_THAT(
+        errors_of(region_with("municipalities.csv",
+                              "municipality_code,name,population_total,colour\nGM1,X,5,red\n")),
+        Catch::Contains("unknown column 'colour'"));
     CHECK_THAT(errors_of(region_with("providers.csv", "provider_code,name\nA,B,C\n")),
                Catch::Contains("providers.csv:2: 3 fields, but the header has 2 columns"));
-    CHECK_THAT(errors_of(region_with("population.csv", "neighbourhood_code,age_band,sex,persons\n")),
-               Catch::Contains("no row for neighbourhood") && Catch::Contains("age_band '0-14'"));
+    CHECK_THAT(
+        errors_of(region_with("population.csv", "neighbourhood_code,age_band,sex,persons\n")),
+        Catch::Contains("no row for neighbourhood") && Catch::Contains("age_band '0-14'"));
 }

@@ -67,12 +67,14 @@ TEST_CASE("README.md's output dictionary matches what the writer writes", "[hdf5
     const auto end = all.find("<!-- end output-dictionary -->");
     REQUIRE(begin != std::string::npos);
     REQUIRE(end != std::string::npos);
-    std::string expected = "\n| variable | dimensions | type | units | meaning |\n|---|---|---|---|---|\n";
+    std::string expected =
+        "\n| variable | dimensions | type | units | meaning |\n|---|---|---|---|---|\n";
     for (const auto& v : results_variables()) {
         std::string dims;
         for (const auto& d : v.dims)
             dims += (dims.empty() ? "" : ", ") + d;
-        expected += "| `" + v.name + "` | " + dims + " | " + v.dtype + " | " + v.units + " | " + v.long_name + " |\n";
+        expected += "| `" + v.name + "` | " + dims + " | " + v.dtype + " | " + v.units + " | " +
+                    v.long_name + " |\n";
     }
     CHECK(all.substr(begin + 26, end - begin - 26) == expected);
 }

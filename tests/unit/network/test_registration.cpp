@@ -22,7 +22,8 @@ TEST_CASE("nearest provider of each type per neighbourhood", "[travel]") {
     CHECK(n[0][static_cast<std::size_t>(provider_type::pharmacy)] == no_provider);
 }
 
-TEST_CASE("every resident is listed, within list capacity, with the age mix of the area", "[registration]") {
+TEST_CASE("every resident is listed, within list capacity, with the age mix of the area",
+          "[registration]") {
     auto in = testing::tiny_inputs(500);
     auto t = generate_residents(in.area, in.prevalence, 1);
     const auto report = register_with_practices(t, in.area, in.providers, {});
@@ -46,7 +47,8 @@ TEST_CASE("every resident is listed, within list capacity, with the age mix of t
     CHECK(old_share[0] / count[0] == Approx(2.0 / 6).margin(0.01));
 }
 
-TEST_CASE("spare list places are shared; a full region lists residents above capacity", "[registration]") {
+TEST_CASE("spare list places are shared; a full region lists residents above capacity",
+          "[registration]") {
     auto in = testing::tiny_inputs(500);
     in.providers.list_capacity[0] = 100000; // West practice has room for everyone
     auto t = generate_residents(in.area, in.prevalence, 1);

@@ -26,9 +26,11 @@ TEST_CASE("residents reproduce the population table exactly", "[residents]") {
                 CHECK(seen[h][b][s] == 300);
 }
 
-TEST_CASE("condition prevalence per age band matches the table within sampling error", "[residents]") {
+TEST_CASE("condition prevalence per age band matches the table within sampling error",
+          "[residents]") {
     auto in = testing::tiny_inputs(4000);
-    in.prevalence.share[static_cast<std::size_t>(condition::copd)] = {0, 0.002, 0.03, 0.085, 0.125, 0.125};
+    in.prevalence.share[static_cast<std::size_t>(condition::copd)] = {0,     0.002, 0.03,
+                                                                      0.085, 0.125, 0.125};
     const auto t = generate_residents(in.area, in.prevalence, 3);
     for (auto c : {condition::diabetes, condition::copd})
         for (std::size_t b = 0; b < age_band_count; ++b) {

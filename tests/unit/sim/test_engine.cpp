@@ -11,7 +11,8 @@ using namespace zorgsim;
 
 namespace {
 
-memory_recorder run_tiny(const model& m, lever_set levers = {}, int threads = 1, std::uint32_t replicates = 1) {
+memory_recorder run_tiny(const model& m, lever_set levers = {}, int threads = 1,
+                         std::uint32_t replicates = 1) {
     run_plan plan;
     plan.seed = 99;
     plan.replicates = replicates;
@@ -67,7 +68,8 @@ TEST_CASE("conservation holds at every step, with and without overload", "[engin
 TEST_CASE("results are identical for 1 and 2 threads", "[engine][determinism]") {
     const model m(testing::tiny_inputs(800, 0.6)); // overloaded, so escalation paths run too
     lever_set levers;
-    levers.substitution.push_back({1, setting::hospital_outpatient, setting::poh_s, 0.4, 2025.5, 1});
+    levers.substitution.push_back(
+        {1, setting::hospital_outpatient, setting::poh_s, 0.4, 2025.5, 1});
     const auto one = run_tiny(m, levers, 1, 2);
     const auto two = run_tiny(m, levers, 2, 2);
     CHECK(one.all() == two.all());
@@ -88,7 +90,8 @@ TEST_CASE("mean weekly demand agrees with the rates", "[engine][analytic]") {
     const double observed = sum_setting(s.demand, nbs, setting::gp, 0, s.steps) / steps;
     CHECK(observed == Approx(expected_per_step).margin(4 * std::sqrt(expected_per_step / steps)));
     CHECK(sum_setting(s.escalated, nbs, setting::gp, 0, s.steps) == 0);
-    CHECK(sum_setting(s.contacts, nbs, setting::gp, 0, s.steps) == sum_setting(s.demand, nbs, setting::gp, 0, s.steps));
+    CHECK(sum_setting(s.contacts, nbs, setting::gp, 0, s.steps) ==
+          sum_setting(s.demand, nbs, setting::gp, 0, s.steps));
 }
 
 TEST_CASE("a pool never serves more minutes than it has", "[engine][capacity]") {
@@ -123,7 +126,8 @@ TEST_CASE("chronic care is routed per resident with the baseline shares", "[engi
     CHECK(poli1 / (poli1 + poli2) == Approx(0.7).margin(0.03));
 }
 
-TEST_CASE("substitution moves contacts, keeps demand, and a zero share changes nothing", "[engine][lever]") {
+TEST_CASE("substitution moves contacts, keeps demand, and a zero share changes nothing",
+          "[engine][lever]") {
     const model m(testing::tiny_inputs(1500, 50));
     const auto base = run_tiny(m);
     lever_set zero;
@@ -157,7 +161,8 @@ TEST_CASE("less GP capacity raises out-of-hours and ED escalations", "[engine][m
     const auto b = run_tiny(short_staffed).at(0, 0);
     const auto nbs = ample.neighbourhood_count();
     const auto steps = a.steps;
-    CHECK(sum_setting(b.escalated, nbs, setting::gp, 0, steps) > sum_setting(a.escalated, nbs, setting::gp, 0, steps));
+    CHECK(sum_setting(b.escalated, nbs, setting::gp, 0, steps) >
+          sum_setting(a.escalated, nbs, setting::gp, 0, steps));
     CHECK(sum_setting(b.contacts, nbs, setting::out_of_hours_gp, 0, steps) >
           sum_setting(a.contacts, nbs, setting::out_of_hours_gp, 0, steps));
     CHECK(sum_setting(b.contacts, nbs, setting::emergency_department, 0, steps) >
