@@ -352,8 +352,11 @@ void run(const model& m, const run_plan& plan, recorder& rec, const run_options&
                 const run_point point{v, r};
                 rec.begin_point(point);
                 stepper s(m, plan.variants[v], plan.seed, point);
-                for (std::size_t k = 0; k < steps; ++k)
+                for (std::size_t k = 0; k < steps; ++k) {
+                    if (options.cancelled && options.cancelled())
+                        throw run_cancelled();
                     s.step(k, rec);
+                }
                 rec.end_point(point);
             }
         rec.end();

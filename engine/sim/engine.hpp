@@ -3,13 +3,24 @@
 // by ids and every reduction is over integers or in a fixed order.
 #pragma once
 
+#include "engine/core/error.hpp"
 #include "engine/sim/model.hpp"
 #include "engine/sim/recorder.hpp"
+
+#include <functional>
 
 namespace zorgsim {
 
 struct run_options {
     int threads = 0; // 0: all cores
+    // Asked between steps; when it returns true the run stops by throwing run_cancelled. The
+    // engine knows nothing of signals: the command line sets this from its Ctrl-C handler.
+    std::function<bool()> cancelled = {};
+};
+
+class run_cancelled : public error {
+public:
+    run_cancelled() : error("the run was interrupted") {}
 };
 
 void run(const model& m, const run_plan& plan, recorder& rec, const run_options& options = {});

@@ -12,10 +12,17 @@
 #include <tbb/info.h>
 
 #include <chrono>
+#include <csignal>
 #include <fmt/format.h>
 
 namespace zorgsim::io {
 namespace {
+
+// Set by the Ctrl-C / SIGTERM handler; the run stops at the next step and removes its partial file.
+volatile std::sig_atomic_t stop_requested = 0;
+extern "C" void request_stop(int) {
+    stop_requested = 1;
+}
 
 model_inputs inputs_for(const scenario& s, region_data region, parameter_data params) {
     model_inputs in;
@@ -98,7 +105,9 @@ int run_command(const run_request& r) {
     results_writer writer(out, meta);
     year_totals_recorder totals;
     fanout_recorder both({&writer, &totals});
-    run(l.frozen, l.plan, both, run_options{threads});
+    std::signal(SIGINT, request_stop);
+    std::signal(SIGTERM, request_stop);
+    run(l.frozen, l.plan, both, run_options{threads, [] { return stop_requested != 0; }});
 
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

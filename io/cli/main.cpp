@@ -1,6 +1,7 @@
 // zorgsim command line: parses arguments, runs one command, and turns every error into a message
 // and an exit code. The only place exceptions are caught.
 #include "engine/core/error.hpp"
+#include "engine/sim/engine.hpp"
 #include "io/cli/commands.hpp"
 
 #include <CLI/CLI.hpp>
@@ -73,6 +74,9 @@ int main(int argc, char** argv) {
             return run_command(rr);
         }
         return validate_command(validate_file);
+    } catch (const run_cancelled&) {
+        spdlog::error("interrupted: no results file was written");
+        return exit_code::interrupted;
     } catch (const config_error& e) {
         spdlog::error("invalid scenario:\n{}", e.what());
         return exit_code::invalid_input;

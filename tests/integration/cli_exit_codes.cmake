@@ -49,3 +49,15 @@ endif()
 # Output that cannot be written: exit 3.
 expect(3 ARGS run ${SRC}/tests/integration/small.toml -q -o /proc/zorgsim-cannot-write/x.h5
        STDERR "could not write results")
+
+# Ctrl-C during a run: exit 130, and neither a results file nor a partial one is left behind.
+execute_process(COMMAND timeout --preserve-status -s INT 1 ${ZORGSIM} run ${SRC}/scenarios/amstelland-baseline.toml
+                        --replicates 50 -q -o ${WORK}/interrupted.h5
+                RESULT_VARIABLE rc ERROR_VARIABLE err)
+if(NOT rc STREQUAL "130" OR NOT err MATCHES "interrupted")
+  message(FATAL_ERROR "interrupted run: exit ${rc}, expected 130\n${err}")
+endif()
+if(EXISTS ${WORK}/interrupted.h5 OR EXISTS ${WORK}/interrupted.h5.partial)
+  message(FATAL_ERROR "an interrupted run left a results file behind")
+endif()
+message(STATUS "ok: Ctrl-C -> 130, nothing left behind")
