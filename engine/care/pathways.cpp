@@ -60,4 +60,18 @@ void validate(const care_parameters& p) {
     }
 }
 
+void validate_rates(const care_parameters& p, double step_years) {
+    for (std::size_t b = 0; b < age_band_count; ++b) {
+        double per_step = 0;
+        for (const auto& n : p.needs)
+            per_step += n.rate_per_year[b] * step_years;
+        if (per_step > max_needs_per_step)
+            throw model_error(
+                fmt::format("needs.csv: a resident aged {} with every condition would draw {:.1f} "
+                            "needs a step; "
+                            "at most {} are supported (rates are per person per year)",
+                            age_band_names[b], per_step, max_needs_per_step));
+    }
+}
+
 } // namespace zorgsim

@@ -49,4 +49,10 @@ struct care_parameters {
 // escalation cycles without a wait) and throws model_error naming the need and setting.
 void validate(const care_parameters& p);
 
+// The most needs one resident may draw in a step: the Poisson sampler is exact well beyond this,
+// and no care need comes near it (a resident with every condition draws well under 1 a week).
+inline constexpr double max_needs_per_step = 20;
+// Throws model_error when a resident of some age band, with every condition, would draw more.
+void validate_rates(const care_parameters& p, double step_years);
+
 } // namespace zorgsim

@@ -89,8 +89,9 @@ inline constexpr std::array<std::string_view, age_band_count> age_band_names = {
     "0-14", "15-44", "45-64", "65-74", "75-84", "85+"};
 inline constexpr std::array<std::uint8_t, age_band_count> age_band_first_year = {0,  15, 45,
                                                                                  65, 75, 85};
-// Oldest single-year age generated in the open 85+ band (an estimate; ages 85..99).
-inline constexpr std::uint8_t oldest_age_years = 99;
+// Single-year ages run 0..oldest_age_years; nobody survives past it.
+inline constexpr std::uint8_t oldest_age_years = 105;
+inline constexpr std::size_t age_year_count = oldest_age_years + 1;
 std::uint8_t age_band_of(std::uint8_t age_years);
 
 enum class sex : std::uint8_t { female, male };

@@ -21,6 +21,7 @@ enum class rng_stream : std::uint8_t {
     demand_detail = 5,
     management = 6,
     lever = 7,
+    demography = 8,
 };
 
 class keyed_rng {
@@ -48,8 +49,8 @@ private:
 };
 
 // Poisson variate by inversion from one uniform; exp_minus_mean = e^-mean is precomputed by the
-// caller because rates are fixed per (age band, conditions) class. Exact for the small weekly
-// means (< ~5) the model uses; larger means are capped at 64 events, far beyond any weekly rate.
+// caller because rates are fixed per (age band, conditions) class. Exact up to 64 events; the
+// model keeps weekly means at or below 20 (validate_rates), where P(k > 64) < 1e-13.
 inline std::uint32_t poisson_from_uniform(double u, double mean, double exp_minus_mean) {
     double p = exp_minus_mean;
     double cdf = p;

@@ -9,10 +9,15 @@
 #include <vector>
 
 namespace zorgsim {
+class keyed_rng;
+}
+
+namespace zorgsim {
 
 inline constexpr std::uint32_t no_practice = 0xFFFFFFFFu;
 
 struct resident_table {
+    std::vector<std::uint32_t> id; // stable for life: keys every random number of this resident
     std::vector<std::uint8_t> age_years;
     std::vector<std::uint8_t> age_band;
     std::vector<sex> sex_of;
@@ -25,10 +30,14 @@ struct resident_table {
     void resize(std::size_t n);
 };
 
-// Generates every person of the region's population table one by one: a single-year age inside
-// the band, conditions drawn independently per condition from the prevalence table, a
-// vulnerability flag from the neighbourhood share. Keyed by (seed, resident), so the result does
-// not depend on threads.
+// Generates every person of the region's population table one by one: single-year age and sex
+// from the table, conditions from the prevalence table with co-occurrence through a latent
+// factor, a vulnerability flag from the neighbourhood share. Keyed by (seed, resident id), so the
+// result does not depend on threads.
+// Conditions of one person of an age band, keyed by (seed, id): also used for in-migrants.
+condition_mask draw_conditions(const prevalence_table& prevalence, std::size_t band,
+                               const keyed_rng& rng, std::uint32_t id);
+
 resident_table generate_residents(const region& r, const prevalence_table& prevalence,
                                   std::uint64_t seed);
 

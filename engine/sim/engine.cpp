@@ -49,23 +49,36 @@ struct demand_class {
     std::vector<double> need_cumulative; // P(need <= i | one need)
 };
 
+// A lever must name a need and two settings that the pathway table serves it in; the scenario
+// reader checks this with file positions, this guards every other caller of the engine.
+void check_levers(const care_parameters& care, const lever_set& levers) {
+    for (const auto& lever : levers.substitution) {
+        if (lever.need >= care.needs.size())
+            throw model_error(fmt::format("substitution lever names need #{}; only {} needs exist",
+                                          lever.need, care.needs.size()));
+        for (auto s : {lever.from, lever.to})
+            if (!care.step(lever.need, s))
+                throw model_error(
+                    fmt::format("substitution lever: need '{}' has no pathway row for '{}'",
+                                care.needs[lever.need].name, name_of(s)));
+    }
+}
+
 class stepper {
 public:
     stepper(const model& m, const variant& v, std::uint64_t seed, run_point point)
-        : m_(m), v_(v), rng_(seed, point.replicate), point_(point) {
+        : m_(m), v_(v), rng_(seed, point.replicate), point_(point), residents_(m.residents()),
+          residents_per_nb_(m.residents_per_neighbourhood()) {
+        for (auto id : residents_.id)
+            next_id_ = std::max(next_id_, id + 1);
         const auto& care = m.care();
         needs_ = care.needs.size();
         nbs_ = m.neighbourhood_count();
         const auto providers = m.providers().size();
         if (m.servers().size() >= unroutable_base)
             throw model_error("too many capacity pools for the event encoding");
-        for (const auto& lever : v.levers.substitution)
-            if (lever.need >= needs_)
-                throw model_error(fmt::format(
-                    "substitution lever names need #{}; only {} needs exist", lever.need, needs_));
-        if (v.levers.substitution.size() > 16)
-            throw model_error("at most 16 substitution levers per variant are supported");
-
+        check_levers(care, v.levers);
+        validate_rates(care, m.time().step_years());
         classes_.resize(age_band_count * mask_classes);
         const double step_years = m.time().step_years();
         for (std::size_t b = 0; b < age_band_count; ++b)
@@ -133,9 +146,20 @@ public:
         serve();
         account();
 
-        rec.record(step_view{point_, k, m_.residents_per_neighbourhood(), demand_, demand_by_need_,
-                             contacts_, escalated_, unmet_, cost_, wait_, backlog_,
-                             provider_contacts_, minutes_used_, capacity_});
+        rec.record(step_view{point_, k, residents_per_nb_, demand_, demand_by_need_, contacts_,
+                             escalated_, unmet_, cost_, wait_, backlog_, provider_contacts_,
+                             minutes_used_, capacity_});
+    }
+
+    // The population's year: deaths, migration, births, ageing and new conditions.
+    void advance_year(std::uint32_t year_index, recorder& rec) {
+        const auto report = zorgsim::advance_year(residents_, m_.demography(), m_.prevalence(),
+                                                  rng_, year_index, next_id_);
+        std::fill(residents_per_nb_.begin(), residents_per_nb_.end(), 0u);
+        for (auto h : residents_.neighbourhood)
+            ++residents_per_nb_[h];
+        rec.record_year(year_view{point_, year_index,
+                                  m_.time().start.year + static_cast<int>(year_index), &report});
     }
 
 private:
@@ -196,7 +220,11 @@ private:
             if (levers[li].need != need || levers[li].from != s || moved_[li] <= 0)
                 continue;
             // Stable routing keeps the lever's draw per resident, so a moved patient stays moved.
-            const auto lever_draw = (stable ? 0u : draw << 12) | (need << 4) | li;
+            // Keyed by what the lever does (need, from, to), not by its position in the file, so
+            // the same lever draws the same numbers in every variant.
+            const auto what = (need << 8) | (static_cast<std::uint32_t>(levers[li].from) << 4) |
+                              static_cast<std::uint32_t>(levers[li].to);
+            const auto lever_draw = (stable ? 0u : (draw & 0x3Fu) << 18) | (what & 0x3FFFFu);
             const double ul = keyed_rng::uniform(
                 rng_.words(rng_stream::lever, resident, stable ? 0 : now_, lever_draw)[0]);
             if (ul < moved_[li])
@@ -206,14 +234,14 @@ private:
     }
 
     void draw_demand() {
-        const auto& res = m_.residents();
+        const auto& res = residents_;
         tbb::parallel_for(
             tbb::blocked_range<std::size_t>(0, res.size(), 8192),
             [&](const tbb::blocked_range<std::size_t>& range) {
                 auto& events = events_.local();
                 for (std::size_t i = range.begin(); i != range.end(); ++i) {
                     const auto& c = classes_[res.age_band[i] * mask_classes + res.conditions[i]];
-                    const auto id = static_cast<std::uint32_t>(i);
+                    const auto id = res.id[i];
                     const double u =
                         keyed_rng::uniform(rng_.words(rng_stream::demand_count, id, now_)[0]);
                     if (u <= c.exp_minus_mean)
@@ -320,6 +348,9 @@ private:
     const variant& v_;
     keyed_rng rng_;
     run_point point_;
+    resident_table residents_; // this run point's population, changed by demography each year
+    std::vector<std::uint32_t> residents_per_nb_;
+    std::uint32_t next_id_ = 0;
     std::size_t needs_ = 0;
     std::size_t nbs_ = 0;
     std::uint32_t now_ = 0;
@@ -352,11 +383,25 @@ void run(const model& m, const run_plan& plan, recorder& rec, const run_options&
                 const run_point point{v, r};
                 rec.begin_point(point);
                 stepper s(m, plan.variants[v], plan.seed, point);
+                // Demography runs at each anniversary of the start date, and once more after the
+                // last step, so every simulated year's population change is applied and recorded.
+                const auto& h = m.time();
+                const bool demography = m.demography().enabled;
+                std::uint32_t year = 0;
+                const auto anniversary = [&](std::uint32_t y) {
+                    return days_from_civil(
+                        date{h.start.year + static_cast<int>(y), h.start.month, h.start.day});
+                };
                 for (std::size_t k = 0; k < steps; ++k) {
                     if (options.cancelled && options.cancelled())
                         throw run_cancelled();
+                    const auto day = days_from_civil(h.step_start(k));
+                    while (demography && day >= anniversary(year + 1))
+                        s.advance_year(year++, rec);
                     s.step(k, rec);
                 }
+                while (demography && year < static_cast<std::uint32_t>(h.years))
+                    s.advance_year(year++, rec);
                 rec.end_point(point);
             }
         rec.end();

@@ -16,6 +16,7 @@ struct point_series {
         wait_weeks_sum, backlog, provider_contacts;
     std::vector<double> cost_eur, minutes_used, capacity_min;
     std::size_t steps = 0;
+    std::vector<demography_year> years; // one per simulated year, when demography is on
 
     bool operator==(const point_series&) const = default;
 };
@@ -24,6 +25,7 @@ class memory_recorder final : public recorder {
 public:
     void begin_point(const run_point& p) override;
     void record(const step_view& v) override;
+    void record_year(const year_view& y) override { current_->years.push_back(*y.demography); }
 
     const point_series& at(std::uint32_t variant, std::uint32_t replicate) const;
     const std::map<std::pair<std::uint32_t, std::uint32_t>, point_series>& all() const {

@@ -17,8 +17,11 @@ model::model(model_inputs in) : in_(std::move(in)) {
             fmt::format("{} needs defined; at most 255 are supported", in_.care.needs.size()));
 
     residents_ = generate_residents(in_.area, in_.prevalence, in_.population_seed);
-    registration_ = register_with_practices(residents_, in_.area, p, in_.travel);
-    nearest_ = nearest_providers(in_.area, p, in_.travel);
+    network_ = provider_network(in_.area, p, in_.network);
+    registration_ = register_with_practices(residents_, network_);
+    nearest_ = network_.nearest_table();
+    network_analysis_ =
+        analyse_network(network_, registration_.listed, p.wsv, in_.area.wsv_names.size());
 
     residents_per_nb_.assign(in_.area.neighbourhoods.size(), 0);
     for (auto h : residents_.neighbourhood)
@@ -52,8 +55,8 @@ model::model(model_inputs in) : in_(std::move(in)) {
 
 std::uint32_t model::route(setting s, std::uint32_t nb, std::uint32_t practice, double u) const {
     const auto type = provider_type_of(s);
-    if (type == provider_type::gp_practice)
-        return server_of(practice, s);
+    if (type == provider_type::gp_practice) // unregistered residents have no practice to go to
+        return practice == no_practice ? no_server : server_of(practice, s);
     const auto si = static_cast<std::size_t>(s);
     const auto& cumulative = referral_cumulative_[si];
     if (!cumulative.empty()) {

@@ -1,13 +1,17 @@
 // The frozen model: region, providers, residents (registered with a practice), care parameters
-// and everything derived from them (capacity servers, nearest providers, referral weights).
+// and everything derived from them (provider network and its analysis, capacity servers, nearest
+// providers, referral weights).
 // Built once, then only read while any number of runs step their own mutable state.
 #pragma once
 
 #include "engine/care/pathways.hpp"
 #include "engine/core/calendar.hpp"
+#include "engine/network/analysis.hpp"
+#include "engine/network/graph.hpp"
 #include "engine/network/providers.hpp"
 #include "engine/network/registration.hpp"
 #include "engine/network/travel.hpp"
+#include "engine/population/demography.hpp"
 #include "engine/population/region.hpp"
 #include "engine/population/residents.hpp"
 
@@ -22,8 +26,9 @@ struct model_inputs {
     provider_table providers;
     care_parameters care;
     prevalence_table prevalence;
-    travel_parameters travel;
+    network_inputs network; // travel parameters, registration norm, optional measured inputs
     horizon time;
+    demography_parameters demography;
     std::uint64_t population_seed = 1; // residents are drawn once per model, from this seed
 };
 
@@ -45,8 +50,12 @@ public:
     const provider_table& providers() const { return in_.providers; }
     const care_parameters& care() const { return in_.care; }
     const horizon& time() const { return in_.time; }
+    const demography_parameters& demography() const { return in_.demography; }
+    const prevalence_table& prevalence() const { return in_.prevalence; }
     const resident_table& residents() const { return residents_; }
     const registration_report& registration() const { return registration_; }
+    const provider_network& network() const { return network_; }
+    const network_metrics& network_analysis() const { return network_analysis_; }
     const std::vector<server>& servers() const { return servers_; }
     std::size_t neighbourhood_count() const { return in_.area.neighbourhoods.size(); }
     const std::vector<std::uint32_t>& residents_per_neighbourhood() const {
@@ -68,6 +77,8 @@ private:
     model_inputs in_;
     resident_table residents_;
     registration_report registration_;
+    provider_network network_;
+    network_metrics network_analysis_;
     std::vector<server> servers_;
     std::vector<std::uint32_t> server_of_; // provider x setting
     nearest_by_type nearest_;

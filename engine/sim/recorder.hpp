@@ -3,6 +3,7 @@
 #pragma once
 
 #include "engine/care/levers/registry.hpp"
+#include "engine/population/demography.hpp"
 
 #include <cstdint>
 #include <span>
@@ -50,12 +51,21 @@ struct step_view {
     std::span<const double> capacity_min;             // [provider]
 };
 
+// The population's year, handed over once per simulated year after its demographic changes.
+struct year_view {
+    run_point point;
+    std::uint32_t year_index = 0; // 0 = the first simulated year
+    int calendar_year = 0;        // the year in which that simulated year starts
+    const demography_year* demography = nullptr;
+};
+
 class recorder {
 public:
     virtual ~recorder() = default;
     virtual void begin(const model& m, const run_plan& plan) { (void)m, (void)plan; }
     virtual void begin_point(const run_point& p) { (void)p; }
     virtual void record(const step_view& v) = 0;
+    virtual void record_year(const year_view& y) { (void)y; }
     virtual void end_point(const run_point& p) { (void)p; }
     virtual void end() {}
 };
@@ -75,6 +85,10 @@ public:
     void record(const step_view& v) override {
         for (auto* t : targets_)
             t->record(v);
+    }
+    void record_year(const year_view& y) override {
+        for (auto* t : targets_)
+            t->record_year(y);
     }
     void end_point(const run_point& p) override {
         for (auto* t : targets_)

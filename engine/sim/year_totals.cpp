@@ -17,6 +17,17 @@ void year_totals_recorder::begin(const model& m, const run_plan&) {
             : 0.0;
     summary_ = {};
     summary_.demand_by_need.assign(needs_, 0.0);
+    const auto& r = m.residents();
+    summary_.population_start = r.size();
+    for (auto band : r.age_band)
+        summary_.population_75_plus_start += band >= 4;
+}
+
+void year_totals_recorder::record_year(const year_view& y) {
+    if (y.point.variant != 0 || y.point.replicate != 0)
+        return;
+    summary_.calendar_year.push_back(y.calendar_year);
+    summary_.years.push_back(*y.demography);
 }
 
 void year_totals_recorder::record(const step_view& v) {

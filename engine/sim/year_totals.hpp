@@ -20,12 +20,18 @@ struct year_summary {
     std::array<setting_totals, setting_count> by_setting{};
     std::vector<double> demand_by_need;
     std::size_t steps = 0;
+    // Population per simulated year of variant 0, replicate 0 (empty without demography).
+    std::uint64_t population_start = 0;
+    std::uint64_t population_75_plus_start = 0;
+    std::vector<int> calendar_year;
+    std::vector<demography_year> years;
 };
 
 class year_totals_recorder final : public recorder {
 public:
     void begin(const model& m, const run_plan& plan) override;
     void record(const step_view& v) override;
+    void record_year(const year_view& y) override;
     void end_point(const run_point& p) override;
     const year_summary& summary() const { return summary_; }
 

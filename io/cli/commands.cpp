@@ -32,9 +32,11 @@ model_inputs inputs_for(const scenario& s, region_data region, parameter_data pa
     in.providers = std::move(region.providers);
     in.care = std::move(params.care);
     in.prevalence = params.prevalence;
-    in.travel = s.travel;
+    in.network.travel = s.travel;
+    in.network.norm_patients_per_gp_fte = s.norm_patients_per_gp_fte;
     in.time = s.time;
     in.population_seed = s.seed;
+    in.demography = *params.demography_for(s.projection); // checked in load()
     return in;
 }
 
@@ -54,6 +56,15 @@ loaded_scenario load(const std::filesystem::path& scenario_file, std::optional<s
     const auto region_dir = s.region_dir();
     auto region = read_region(region_dir);
     auto params = read_parameters(s.parameters_dir);
+    if (!params.demography_for(s.projection)) {
+        std::vector<std::string> accepted = {"none"};
+        for (const auto& p : params.projections)
+            accepted.push_back(p.name);
+        throw config_error(
+            fmt::format("{}:{}:{}: demography.projection: unknown projection '{}'{}; accepted: {}",
+                        s.file.string(), s.projection_at.line, s.projection_at.column, s.projection,
+                        did_you_mean(s.projection, accepted), fmt::join(accepted, ", ")));
+    }
     run_plan plan;
     plan.seed = s.seed;
     plan.replicates = s.replicates;
@@ -85,10 +96,10 @@ int run_command(const run_request& r) {
     const auto out = r.output.value_or(std::filesystem::path("results") /
                                        (r.scenario_file.stem().string() + ".h5"));
     const int threads = r.threads > 0 ? r.threads : tbb::info::default_concurrency();
-    if (l.frozen.registration().over_list_capacity > 0)
-        spdlog::warn("{} residents could not be listed within a practice's list capacity and were "
-                     "listed with the nearest practice above its list",
-                     l.frozen.registration().over_list_capacity);
+    if (l.frozen.registration().unregistered > 0)
+        spdlog::warn("{} residents found no place at a GP practice and are unregistered; their GP "
+                     "care needs count as unmet",
+                     l.frozen.registration().unregistered);
     spdlog::info("running '{}': {} residents, {} steps, {} replicate(s), {} thread(s)",
                  l.file.title, l.frozen.residents().size(), l.frozen.time().step_count(),
                  l.plan.replicates, threads);

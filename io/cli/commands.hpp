@@ -47,5 +47,9 @@ std::string version_string();
 
 int run_command(const run_request& r);
 int validate_command(const std::filesystem::path& scenario_file);
+// Network analytics only (network_command.cpp): prints a summary and writes GraphML to `output`,
+// by default results/<scenario>.graphml.
+int network_command(const std::filesystem::path& scenario_file,
+                    const std::optional<std::filesystem::path>& output);
 
 } // namespace zorgsim::io

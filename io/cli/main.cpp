@@ -52,6 +52,15 @@ int main(int argc, char** argv) {
         ->required()
         ->check(CLI::ExistingFile);
 
+    std::string network_file, network_out;
+    auto* network = app.add_subcommand("network", "network analytics only: print a summary and "
+                                                  "write the provider network as GraphML");
+    network->add_option("scenario", network_file, "scenario file (TOML)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    network->add_option("-o,--output", network_out,
+                        "GraphML file (default results/<scenario>.graphml)");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -73,6 +82,11 @@ int main(int argc, char** argv) {
                 rr.replicates = replicates;
             return run_command(rr);
         }
+        if (*network)
+            return network_command(network_file,
+                                   network_out.empty()
+                                       ? std::nullopt
+                                       : std::optional<std::filesystem::path>(network_out));
         return validate_command(validate_file);
     } catch (const run_cancelled&) {
         spdlog::error("interrupted: no results file was written");

@@ -55,7 +55,34 @@ std::string format_summary(const model& m, const std::string& title, const year_
     out +=
         "  (demand counts new needs by the setting they were first routed to; escalated needs are\n"
         "   served, or given up, in the next setting of their pathway; mean wait 0 = same "
-        "week)\n\n";
+        "week)\n";
+    if (!y.years.empty()) {
+        out += fmt::format(
+            "\n  population, projection '{}' (at the end of each simulated year; 75+ growth "
+            "against the start)\n",
+            m.demography().projection);
+        out += fmt::format("  {:<8}{:>11}{:>9}{:>9}{:>9}{:>9}{:>9}{:>10}\n", "year", "residents",
+                           "growth", "75+", "75+ vs", "deaths", "births", "net migr");
+        out += fmt::format("  {:<8}{:>11}{:>9}{:>9}\n", "start", y.population_start, "",
+                           y.population_75_plus_start);
+        for (std::size_t k = 0; k < y.years.size(); ++k) {
+            const auto& d = y.years[k];
+            std::uint64_t old = 0;
+            for (std::size_t b = 4; b < age_band_count; ++b)
+                old += d.population_by_band_sex[b][0] + d.population_by_band_sex[b][1];
+            const double growth = 100.0 * (static_cast<double>(d.population_end) /
+                                               static_cast<double>(d.population_start) -
+                                           1);
+            const double old_growth =
+                100.0 *
+                (static_cast<double>(old) / static_cast<double>(y.population_75_plus_start) - 1);
+            out += fmt::format(
+                "  {:<8}{:>11}{:>8.2f}%{:>9}{:>8.1f}%{:>9}{:>9}{:>10}\n", y.calendar_year[k],
+                d.population_end, growth, old, old_growth, d.deaths, d.births,
+                static_cast<std::int64_t>(d.immigrants) - static_cast<std::int64_t>(d.emigrants));
+        }
+    }
+    out += "\n";
     return out;
 }
 

@@ -15,12 +15,16 @@ namespace {
 // The keys accepted in each table of a scenario file; scenarios/README.md §1.2 lists the same
 // set (a test compares them).
 const std::vector<std::pair<std::string, std::vector<std::string>>> accepted_keys = {
-    {"", {"title", "description", "region", "parameters", "time", "run", "travel", "lever"}},
+    {"",
+     {"title", "description", "region", "parameters", "time", "run", "demography", "travel",
+      "registration", "lever"}},
     {"region", {"builtin", "data"}},
     {"parameters", {"dir"}},
     {"time", {"start", "years", "step_days"}},
     {"run", {"seed", "replicates"}},
+    {"demography", {"projection"}},
     {"travel", {"detour_factor", "speed_km_per_h"}},
+    {"registration", {"norm_patients_per_gp_fte"}},
     {"lever", {"type", "need", "from", "to", "share", "start_year", "ramp_years"}},
 };
 
@@ -29,12 +33,6 @@ const std::vector<std::string>& keys_of(const std::string& table) {
         if (name == table)
             return keys;
     throw std::logic_error("no key list for table " + table);
-}
-
-// " (did you mean 'x'?)" for the nearest candidate, or "" when nothing is close.
-std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates) {
-    const auto hint = nearest_name(name, candidates);
-    return hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint);
 }
 
 source_position position(const toml::node& n) {
@@ -231,8 +229,9 @@ std::vector<std::string> scenario_keys() {
     std::vector<std::string> out;
     for (const auto& [table, keys] : accepted_keys)
         for (const auto& k : keys) {
-            if (table.empty() && (k == "region" || k == "parameters" || k == "time" || k == "run" ||
-                                  k == "travel" || k == "lever"))
+            const bool is_table = std::any_of(accepted_keys.begin(), accepted_keys.end(),
+                                              [&](const auto& t) { return t.first == k; });
+            if (table.empty() && is_table)
                 continue; // tables, listed through their keys
             out.push_back(table.empty() ? k : table == "lever" ? "lever[]." + k : table + "." + k);
         }
@@ -286,6 +285,11 @@ std::string nearest_name(const std::string& name, const std::vector<std::string>
         }
     }
     return best;
+}
+
+std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates) {
+    const auto hint = nearest_name(name, candidates);
+    return hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint);
 }
 
 scenario parse_scenario(const std::filesystem::path& file) {
@@ -369,12 +373,25 @@ scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
         s.seed = static_cast<std::uint64_t>(c.integer(*t, "run.", "seed", 0, INT64_MAX, 1));
         s.replicates = static_cast<std::uint32_t>(c.integer(*t, "run.", "replicates", 1, 10000, 1));
     }
+    if (const auto* t = c.table(root, "demography")) {
+        c.known_keys(*t, "demography.", keys_of("demography"));
+        if (const auto v = c.text(*t, "demography.", "projection")) {
+            s.projection = *v;
+            s.projection_at = position(*t->get("projection"));
+        }
+    }
     if (const auto* t = c.table(root, "travel")) {
         c.known_keys(*t, "travel.", keys_of("travel"));
         s.travel.detour_factor =
             c.number(*t, "travel.", "detour_factor", 1, 3, s.travel.detour_factor);
         s.travel.speed_km_per_h =
             c.number(*t, "travel.", "speed_km_per_h", 1, 130, s.travel.speed_km_per_h, "km/h");
+    }
+    if (const auto* t = c.table(root, "registration")) {
+        c.known_keys(*t, "registration.", keys_of("registration"));
+        s.norm_patients_per_gp_fte =
+            c.number(*t, "registration.", "norm_patients_per_gp_fte", 500, 5000,
+                     s.norm_patients_per_gp_fte, "patients per GP FTE");
     }
     if (const auto* n = root.get("lever")) {
         if (const auto* arr = n->as_array()) {

@@ -43,6 +43,9 @@ struct scenario {
     std::uint64_t seed = 1;
     std::uint32_t replicates = 1;
     travel_parameters travel;
+    double norm_patients_per_gp_fte = 2095; // practice places per GP FTE (registration)
+    std::string projection = "mid";         // demography variant from projection.csv, or "none"
+    source_position projection_at;
     std::vector<lever_spec> levers;
 
     std::filesystem::path region_dir() const;
@@ -68,5 +71,7 @@ std::vector<std::string> builtin_regions();
 
 // Levenshtein-nearest candidate, for "did you mean" hints; empty when nothing is close.
 std::string nearest_name(const std::string& name, const std::vector<std::string>& candidates);
+// " (did you mean 'x'?)" for the nearest candidate, or "" when nothing is close.
+std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates);
 
 } // namespace zorgsim::io

@@ -117,15 +117,22 @@ void read_capacity(const std::filesystem::path& dir, care_parameters& p) {
 void read_prevalence(const std::filesystem::path& dir, prevalence_table& t) {
     const auto cols = band_columns("per_1000_");
     auto f = csv_file::read(dir / "prevalence.csv", {"condition"},
-                            with(cols, {"regional_multiplier", "source"}));
+                            with(cols, {"regional_multiplier", "cluster_loading", "source"}));
     for (const auto& c : cols)
         if (!f.has(c))
             f.error(fmt::format("required column '{}' is missing", c));
     f.throw_if_errors();
+    std::array<std::size_t, condition_count> seen{};
     for (const auto& row : f.rows()) {
         const auto c = f.choice(row, "condition", names_of(condition_names));
+        if (seen[c])
+            f.error(row, "condition",
+                    fmt::format("'{}' already given on line {}", condition_names[c], seen[c]));
+        seen[c] = row.line;
         const double multiplier =
             f.has("regional_multiplier") ? f.number(row, "regional_multiplier", 0, 10, 1) : 1.0;
+        t.cluster_loading[c] =
+            f.has("cluster_loading") ? f.number(row, "cluster_loading", 0, 0.95) : 0.0;
         for (std::size_t b = 0; b < age_band_count; ++b) {
             const double share = f.number(row, cols[b], 0, 1000) * multiplier / 1000.0;
             if (share > 1)
@@ -136,10 +143,104 @@ void read_prevalence(const std::filesystem::path& dir, prevalence_table& t) {
     f.throw_if_errors();
 }
 
+void read_demography(const std::filesystem::path& dir, demography_parameters& d) {
+    const auto rates = band_columns("rate_");
+    auto f = csv_file::read(dir / "demography.csv", {"quantity", "sex"}, with(rates, {"source"}));
+    for (const auto& r : rates)
+        if (!f.has(r))
+            f.error(fmt::format("required column '{}' is missing", r));
+    f.throw_if_errors();
+    const std::vector<std::string> quantities = {"mortality", "fertility", "net_migration"};
+    std::array<std::array<bool, sex_count>, 1> mortality_seen{};
+    bool fertility_seen = false, migration_seen = false;
+    for (const auto& row : f.rows()) {
+        const auto q = f.choice(row, "quantity", quantities);
+        const auto sex_text = f.text(row, "sex");
+        if (q == 0) {
+            const auto s = f.choice(row, "sex", names_of(sex_names));
+            if (mortality_seen[0][s])
+                f.error(row, "sex", fmt::format("mortality for sex '{}' appears twice", sex_text));
+            mortality_seen[0][s] = true;
+            for (std::size_t b = 0; b < age_band_count; ++b)
+                d.mortality_per_1000[b][s] = f.number(row, rates[b], 0, 1000);
+        } else if (q == 1) {
+            if (sex_text != "F")
+                f.error(row, "sex",
+                        fmt::format("'{}': fertility is given for women; accepted: F", sex_text));
+            if (fertility_seen)
+                f.error(row, "quantity", "fertility appears twice");
+            fertility_seen = true;
+            for (std::size_t b = 0; b < age_band_count; ++b)
+                d.fertility_per_1000[b] = f.number(row, rates[b], 0, 500);
+        } else {
+            if (sex_text != "all")
+                f.error(row, "sex",
+                        fmt::format("'{}': net migration is given for both sexes; accepted: all",
+                                    sex_text));
+            if (migration_seen)
+                f.error(row, "quantity", "net_migration appears twice");
+            migration_seen = true;
+            for (std::size_t b = 0; b < age_band_count; ++b)
+                d.net_migration_per_1000[b] = f.number(row, rates[b], -500, 500);
+        }
+    }
+    for (std::size_t s = 0; s < sex_count; ++s)
+        if (!mortality_seen[0][s])
+            f.error(fmt::format("no mortality row for sex '{}'", sex_names[s]));
+    if (!fertility_seen)
+        f.error("no fertility row");
+    if (!migration_seen)
+        f.error("no net_migration row");
+    f.throw_if_errors();
+}
+
+void read_projections(const std::filesystem::path& dir, std::vector<projection_variant>& out) {
+    auto f = csv_file::read(dir / "projection.csv",
+                            {"variant", "mortality_multiplier", "mortality_decline_per_year",
+                             "fertility_multiplier", "migration_multiplier"},
+                            {"source"});
+    for (const auto& row : f.rows()) {
+        projection_variant v;
+        v.name = f.text(row, "variant");
+        for (const auto& o : out)
+            if (o.name == v.name)
+                f.error(row, "variant", fmt::format("'{}' appears twice", v.name));
+        if (v.name.empty() || v.name == "none")
+            f.error(row, "variant",
+                    "must be a non-empty name other than 'none' (which switches demography off)");
+        v.mortality_multiplier = f.number(row, "mortality_multiplier", 0, 10);
+        v.mortality_decline_per_year = f.number(row, "mortality_decline_per_year", -0.1, 0.1);
+        v.fertility_multiplier = f.number(row, "fertility_multiplier", 0, 10);
+        v.migration_multiplier = f.number(row, "migration_multiplier", 0, 10);
+        out.push_back(v);
+    }
+    f.throw_if_errors();
+}
+
 } // namespace
 
+std::optional<demography_parameters>
+parameter_data::demography_for(const std::string& projection) const {
+    auto d = demography;
+    d.projection = projection;
+    if (projection == "none") {
+        d.enabled = false;
+        return d;
+    }
+    for (const auto& v : projections)
+        if (v.name == projection) {
+            d.mortality_multiplier = v.mortality_multiplier;
+            d.mortality_decline_per_year = v.mortality_decline_per_year;
+            d.fertility_multiplier = v.fertility_multiplier;
+            d.migration_multiplier = v.migration_multiplier;
+            return d;
+        }
+    return std::nullopt;
+}
+
 std::vector<std::filesystem::path> parameter_files(const std::filesystem::path& dir) {
-    return {dir / "needs.csv", dir / "pathways.csv", dir / "capacity.csv", dir / "prevalence.csv"};
+    return {dir / "needs.csv",      dir / "pathways.csv",   dir / "capacity.csv",
+            dir / "prevalence.csv", dir / "demography.csv", dir / "projection.csv"};
 }
 
 parameter_data read_parameters(const std::filesystem::path& dir) {
@@ -150,6 +251,9 @@ parameter_data read_parameters(const std::filesystem::path& dir) {
     read_pathways(dir, d.care);
     read_capacity(dir, d.care);
     read_prevalence(dir, d.prevalence);
+    read_demography(dir, d.demography);
+    d.demography.incidence_per_1000 = incidence_from_prevalence(d.prevalence);
+    read_projections(dir, d.projections);
     return d;
 }
 

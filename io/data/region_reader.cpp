@@ -66,7 +66,7 @@ void read_neighbourhoods(const std::filesystem::path& dir, region& r,
     }
     if (f.rows().empty())
         f.error("no neighbourhoods; at least one row is required");
-    nb.persons.assign(nb.code.size(), persons_by_band_sex{});
+    nb.persons.assign(nb.code.size(), persons_by_age_sex{});
     f.throw_if_errors();
 }
 
@@ -75,8 +75,13 @@ void read_population(const std::filesystem::path& dir, region& r,
     auto f = csv_file::read(dir / "population.csv",
                             {"neighbourhood_code", "age_band", "sex", "persons"});
     auto& nb = r.neighbourhoods;
-    std::vector<std::array<std::array<std::size_t, sex_count>, age_band_count>> seen_line(
+    // A row gives an age band ("45-64") or a single year of age ("52"); a band is spread over its
+    // years. Every (neighbourhood, band, sex) must be covered by a band row or single-year rows.
+    std::vector<std::array<std::array<std::size_t, sex_count>, age_band_count>> band_line(
         nb.size());
+    std::vector<std::array<std::array<std::size_t, sex_count>, age_year_count>> year_line(
+        nb.size());
+    std::vector<std::array<std::array<bool, sex_count>, age_band_count>> covered(nb.size());
     for (const auto& row : f.rows()) {
         const auto code = f.text(row, "neighbourhood_code");
         const auto h = neighbourhoods.find(code);
@@ -85,21 +90,43 @@ void read_population(const std::filesystem::path& dir, region& r,
                     fmt::format("'{}' is not in neighbourhoods.csv", code));
             continue;
         }
-        const auto band = f.choice(row, "age_band", names_of(age_band_names));
+        const auto age_text = f.text(row, "age_band");
+        const auto band = age_band_from_name(age_text);
+        std::uint32_t year = 0;
+        const bool single_year =
+            !band && !age_text.empty() &&
+            age_text.find_first_not_of("0123456789") == std::string::npos && age_text.size() <= 3 &&
+            (year = static_cast<std::uint32_t>(std::stoul(age_text))) <= oldest_age_years;
+        if (!band && !single_year) {
+            f.error(row, "age_band",
+                    fmt::format("'{}' is neither an age band ({}) nor a single year "
+                                "of age from 0 to {}",
+                                age_text, fmt::join(age_band_names, ", "), oldest_age_years));
+            continue;
+        }
         const auto s = f.choice(row, "sex", names_of(sex_names));
         const auto persons = f.count(row, "persons", 10'000'000);
-        auto& seen = seen_line[h->second][band][s];
+        auto& seen = band ? band_line[h->second][*band][s] : year_line[h->second][year][s];
         if (seen)
             f.error(row, "age_band",
-                    fmt::format("({}, {}, {}) already given on line {}", code, age_band_names[band],
+                    fmt::format("({}, {}, {}) already given on line {}", code, age_text,
                                 sex_names[s], seen));
         seen = row.line;
-        nb.persons[h->second][band][s] = persons;
+        const auto b = band ? *band : age_band_of(static_cast<std::uint8_t>(year));
+        if (band && covered[h->second][b][s] && !band_line[h->second][b][s])
+            f.error(row, "age_band",
+                    fmt::format("({}, {}, {}) overlaps single-year rows", code, age_text,
+                                sex_names[s]));
+        covered[h->second][b][s] = true;
+        if (band)
+            spread_band(*band, s, persons, nb.persons[h->second]);
+        else
+            nb.persons[h->second][year][s] += persons;
     }
     for (std::size_t h = 0; h < nb.size(); ++h)
         for (std::size_t b = 0; b < age_band_count; ++b)
             for (std::size_t s = 0; s < sex_count; ++s)
-                if (!seen_line[h][b][s])
+                if (!covered[h][b][s])
                     f.error(fmt::format("no row for neighbourhood '{}', age_band '{}', sex '{}'; "
                                         "every combination needs one (persons may be 0)",
                                         nb.code[h], age_band_names[b], sex_names[s]));
@@ -107,8 +134,8 @@ void read_population(const std::filesystem::path& dir, region& r,
     // nearly always a unit or filter mistake in an exported table.
     std::vector<std::uint64_t> per_municipality(r.municipalities.size(), 0);
     for (std::size_t h = 0; h < nb.size(); ++h)
-        for (const auto& band : nb.persons[h])
-            for (auto p : band)
+        for (const auto& age : nb.persons[h])
+            for (auto p : age)
                 per_municipality[nb.municipality[h]] += p;
     for (std::size_t m = 0; m < r.municipalities.size(); ++m) {
         const double total = r.municipalities[m].population_total;

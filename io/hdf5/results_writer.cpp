@@ -4,6 +4,7 @@
 #include "engine/core/error.hpp"
 #include "engine/sim/model.hpp"
 #include "io/hdf5/handle.hpp"
+#include "io/hdf5/network_group.hpp"
 
 #include <hdf5_hl.h>
 
@@ -24,7 +25,11 @@
 namespace zorgsim::io {
 namespace {
 
-enum class layout { nb, nb_setting, nb_need, provider };
+enum class layout { nb, nb_setting, nb_need, provider, year, year_band_sex, year_condition };
+
+bool yearly(layout l) {
+    return l == layout::year || l == layout::year_band_sex || l == layout::year_condition;
+}
 
 struct variable_def {
     const char* name;
@@ -35,7 +40,7 @@ struct variable_def {
 };
 
 // One row per dataset; the order is the order in the file.
-constexpr std::array<variable_def, 13> variables = {{
+constexpr std::array<variable_def, 19> variables = {{
     {"residents", layout::nb, false, "persons", "residents living in the neighbourhood"},
     {"demand", layout::nb_setting, false, "contacts",
      "new care needs arising, by the setting they were first routed to"},
@@ -56,13 +61,21 @@ constexpr std::array<variable_def, 13> variables = {{
      "staff minutes available (all pools of the provider)"},
     {"utilisation", layout::provider, true, "1",
      "minutes_used / capacity_min (0 where no capacity)"},
+    {"population", layout::year_band_sex, false, "persons",
+     "residents at the end of the simulated year (constant without demography)"},
+    {"deaths", layout::year, false, "persons", "deaths during the simulated year"},
+    {"births", layout::year, false, "persons", "births during the simulated year"},
+    {"immigrants", layout::year, false, "persons", "residents arriving during the simulated year"},
+    {"emigrants", layout::year, false, "persons", "residents leaving during the simulated year"},
+    {"new_cases", layout::year_condition, false, "persons",
+     "residents newly diagnosed with the condition during the simulated year"},
 }};
 
 constexpr const char* neighbourhood_coordinates =
     "neighbourhood_code neighbourhood_municipality neighbourhood_wsv neighbourhood_lon "
     "neighbourhood_lat";
 constexpr const char* provider_coordinates =
-    "provider_code provider_type provider_line provider_wsv provider_lon provider_lat";
+    "provider_code provider_kind provider_line provider_wsv provider_lon provider_lat";
 
 std::vector<std::string> dims_of(layout l) {
     switch (l) {
@@ -74,6 +87,12 @@ std::vector<std::string> dims_of(layout l) {
         return {"variant", "replicate", "time", "neighbourhood", "need"};
     case layout::provider:
         return {"variant", "replicate", "time", "provider"};
+    case layout::year:
+        return {"variant", "replicate", "year"};
+    case layout::year_band_sex:
+        return {"variant", "replicate", "year", "age_band", "sex"};
+    case layout::year_condition:
+        return {"variant", "replicate", "year", "condition"};
     }
     return {};
 }
@@ -117,7 +136,8 @@ struct results_writer::state {
     std::vector<h5::handle> datasets; // parallel to `variables`
     std::vector<std::vector<std::uint32_t>> ints;
     std::vector<std::vector<double>> reals;
-    std::size_t steps = 0, nbs = 0, providers = 0, needs = 0;
+    std::size_t steps = 0, years = 0, nbs = 0, providers = 0, needs = 0;
+    persons_by_band_sex initial_population{};
     std::size_t recorded = 0;
     run_point point;
 
@@ -131,9 +151,17 @@ struct results_writer::state {
             return nbs * needs;
         case layout::provider:
             return providers;
+        case layout::year:
+            return 1;
+        case layout::year_band_sex:
+            return age_band_count * sex_count;
+        case layout::year_condition:
+            return condition_count;
         }
         return 0;
     }
+
+    std::size_t length(layout l) const { return yearly(l) ? years : steps; }
 
     void attach(hid_t ds, const std::vector<std::string>& dims) {
         for (unsigned axis = 0; axis < dims.size(); ++axis)
@@ -194,6 +222,10 @@ void results_writer::begin(const model& m, const run_plan& plan) {
     auto& s = *s_;
     s.file = h5::create_file(partial_.string());
     s.steps = m.time().step_count();
+    s.years = static_cast<std::size_t>(m.time().years);
+    for (std::size_t i = 0; i < m.residents().size(); ++i)
+        ++s.initial_population[m.residents().age_band[i]]
+                              [static_cast<std::size_t>(m.residents().sex_of[i])];
     s.nbs = m.neighbourhood_count();
     s.providers = m.providers().size();
     s.needs = m.care().needs.size();
@@ -257,6 +289,23 @@ void results_writer::begin(const model& m, const run_plan& plan) {
     for (const auto& n : m.care().needs)
         needs.push_back(n.name);
     s.scale("need", h5::string_dataset(root, "need", needs), "care need");
+    std::vector<std::int32_t> years(s.years);
+    for (std::size_t y = 0; y < s.years; ++y)
+        years[y] = m.time().start.year + static_cast<std::int32_t>(y);
+    const hsize_t ny = years.size();
+    auto year = h5::numeric_dataset<std::int32_t>(root, "year", std::span<const hsize_t>(&ny, 1),
+                                                  std::span<const std::int32_t>(years));
+    h5::attribute(year, "units", std::string("year"));
+    s.scale("year", std::move(year),
+            "simulated year (the calendar year in which it starts; yearly values are at its end)");
+    s.scale("age_band",
+            h5::string_dataset(root, "age_band", {age_band_names.begin(), age_band_names.end()}),
+            "age band (years)");
+    s.scale("sex", h5::string_dataset(root, "sex", {sex_names.begin(), sex_names.end()}),
+            "sex (F, M)");
+    s.scale("condition",
+            h5::string_dataset(root, "condition", {condition_names.begin(), condition_names.end()}),
+            "chronic condition");
 
     // Coordinate variables.
     std::vector<std::string> municipality, wsv;
@@ -281,7 +330,8 @@ void results_writer::begin(const model& m, const run_plan& plan) {
         pline.emplace_back(line_of(pr.type[q]) == care_line::first ? "first" : "second");
     }
     s.coordinate("provider_code", "provider", pr.code, "", "provider code");
-    s.coordinate("provider_type", "provider", ptype, "", "provider type");
+    // provider_kind, not provider_type: that name is the dimension of network/access_min.
+    s.coordinate("provider_kind", "provider", ptype, "", "provider type");
     s.coordinate("provider_line", "provider", pline, "", "care line (first or second)");
     s.coordinate("provider_wsv", "provider", pwsv, "",
                  "neighbourhood collaboration area (WSV), empty if none");
@@ -293,12 +343,17 @@ void results_writer::begin(const model& m, const run_plan& plan) {
         std::max<std::size_t>(1, std::min(s.steps, m.time().steps_per_year()));
     for (const auto& v : variables) {
         const auto dims = dims_of(v.shape);
-        std::vector<hsize_t> shape = {plan.variants.size(), plan.replicates, s.steps};
-        std::vector<hsize_t> chunk = {1, 1, chunk_steps};
-        const auto tail = v.shape == layout::nb_setting ? std::vector<hsize_t>{s.nbs, setting_count}
-                          : v.shape == layout::nb_need  ? std::vector<hsize_t>{s.nbs, s.needs}
-                          : v.shape == layout::nb       ? std::vector<hsize_t>{s.nbs}
-                                                        : std::vector<hsize_t>{s.providers};
+        std::vector<hsize_t> shape = {plan.variants.size(), plan.replicates, s.length(v.shape)};
+        std::vector<hsize_t> chunk = {
+            1, 1, yearly(v.shape) ? std::max<std::size_t>(s.years, 1) : chunk_steps};
+        const auto tail =
+            v.shape == layout::nb_setting       ? std::vector<hsize_t>{s.nbs, setting_count}
+            : v.shape == layout::nb_need        ? std::vector<hsize_t>{s.nbs, s.needs}
+            : v.shape == layout::nb             ? std::vector<hsize_t>{s.nbs}
+            : v.shape == layout::provider       ? std::vector<hsize_t>{s.providers}
+            : v.shape == layout::year_band_sex  ? std::vector<hsize_t>{age_band_count, sex_count}
+            : v.shape == layout::year_condition ? std::vector<hsize_t>{condition_count}
+                                                : std::vector<hsize_t>{};
         shape.insert(shape.end(), tail.begin(), tail.end());
         chunk.insert(chunk.end(), tail.begin(), tail.end());
         for (auto& c : chunk)
@@ -316,13 +371,14 @@ void results_writer::begin(const model& m, const run_plan& plan) {
         // CF auxiliary coordinates: readers show codes, municipality, WSV and positions alongside.
         if (v.shape == layout::provider)
             h5::attribute(ds, "coordinates", std::string(provider_coordinates));
-        else
+        else if (!yearly(v.shape))
             h5::attribute(ds, "coordinates", std::string(neighbourhood_coordinates));
         s.attach(ds, dims);
         s.datasets.push_back(std::move(ds));
     }
     s.ints.resize(variables.size());
     s.reals.resize(variables.size());
+    write_network_group(root, m);
 }
 
 void results_writer::begin_point(const run_point& p) {
@@ -330,11 +386,17 @@ void results_writer::begin_point(const run_point& p) {
     s.point = p;
     s.recorded = 0;
     for (std::size_t i = 0; i < variables.size(); ++i) {
-        const auto n = s.steps * s.width(variables[i].shape);
+        const auto n = s.length(variables[i].shape) * s.width(variables[i].shape);
         if (variables[i].real)
             s.reals[i].assign(n, 0.0);
         else
             s.ints[i].assign(n, 0u);
+        if (variables[i].shape == layout::year_band_sex) // stays so when demography is off
+            for (std::size_t y = 0; y < s.years; ++y)
+                for (std::size_t b = 0; b < age_band_count; ++b)
+                    for (std::size_t x = 0; x < sex_count; ++x)
+                        s.ints[i][(y * age_band_count + b) * sex_count + x] =
+                            s.initial_population[b][x];
     }
 }
 
@@ -368,6 +430,30 @@ void results_writer::record(const step_view& v) {
         util[v.step * s.providers + q] =
             v.capacity_min[q] > 0 ? v.minutes_used[q] / v.capacity_min[q] : 0.0;
     ++s.recorded;
+}
+
+void results_writer::record_year(const year_view& y) {
+    auto& s = *s_;
+    if (y.year_index >= s.years)
+        return;
+    const auto& d = *y.demography;
+    const auto at = [&](const char* name) -> std::vector<std::uint32_t>& {
+        for (std::size_t i = 0; i < variables.size(); ++i)
+            if (std::string_view(variables[i].name) == name)
+                return s.ints[i];
+        throw std::logic_error(name);
+    };
+    const auto k = y.year_index;
+    for (std::size_t b = 0; b < age_band_count; ++b)
+        for (std::size_t x = 0; x < sex_count; ++x)
+            at("population")[(k * age_band_count + b) * sex_count + x] =
+                d.population_by_band_sex[b][x];
+    at("deaths")[k] = static_cast<std::uint32_t>(d.deaths);
+    at("births")[k] = static_cast<std::uint32_t>(d.births);
+    at("immigrants")[k] = static_cast<std::uint32_t>(d.immigrants);
+    at("emigrants")[k] = static_cast<std::uint32_t>(d.emigrants);
+    for (std::size_t c = 0; c < condition_count; ++c)
+        at("new_cases")[k * condition_count + c] = static_cast<std::uint32_t>(d.new_cases[c]);
 }
 
 void results_writer::end_point(const run_point& p) {

@@ -43,6 +43,7 @@ public:
     void begin(const model& m, const run_plan& plan) override;
     void begin_point(const run_point& p) override;
     void record(const step_view& v) override;
+    void record_year(const year_view& y) override;
     void end_point(const run_point& p) override;
     void end() override;
 

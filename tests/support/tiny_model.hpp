@@ -21,9 +21,10 @@ inline model_inputs tiny_inputs(std::uint32_t persons_per_cell = 500, double gp_
     nb.lon_deg = {4.85, 4.95};
     nb.lat_deg = {52.30, 52.30};
     nb.vulnerable_share = {0.1, 0.2};
-    persons_by_band_sex cell{};
-    for (auto& band : cell)
-        band.fill(persons_per_cell);
+    persons_by_age_sex cell{};
+    for (std::size_t b = 0; b < age_band_count; ++b)
+        for (std::size_t s = 0; s < sex_count; ++s)
+            spread_band(b, s, persons_per_cell, cell);
     nb.persons = {cell, cell};
 
     auto& p = in.providers;
@@ -77,6 +78,7 @@ inline model_inputs tiny_inputs(std::uint32_t persons_per_cell = 500, double gp_
         in.prevalence.share[static_cast<std::size_t>(condition::diabetes)][b] =
             0.02 + 0.05 * static_cast<double>(b);
     in.time = horizon{{2025, 1, 1}, 3, 7};
+    in.demography.enabled = false; // a constant population, so tests can reason with fixed rates
     in.population_seed = 7;
     return in;
 }

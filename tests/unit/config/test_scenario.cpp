@@ -148,3 +148,16 @@ TEST_CASE("scenarios/README.md lists exactly the keys the parser accepts", "[con
     }
     CHECK_THAT(documented, Catch::UnorderedEquals(scenario_keys()));
 }
+
+TEST_CASE("registration.norm_patients_per_gp_fte: default, value and range", "[config]") {
+    const std::string head = "[region]\nbuiltin = \"amstelland\"\n";
+    CHECK(parse_scenario_text(head, here).norm_patients_per_gp_fte == 2095);
+    CHECK(parse_scenario_text(head + "[registration]\nnorm_patients_per_gp_fte = 1800\n", here)
+              .norm_patients_per_gp_fte == 1800);
+    CHECK_THAT(errors_of(head + "[registration]\nnorm_patients_per_gp_fte = 100\n"),
+               Catch::Contains("test.toml:4:") &&
+                   Catch::Contains("registration.norm_patients_per_gp_fte: 100 is out of range; "
+                                   "accepted: 500 to 5000 patients per GP FTE"));
+    CHECK_THAT(errors_of(head + "[registration]\nnorm_patients_per_gpfte = 1800\n"),
+               Catch::Contains("did you mean 'norm_patients_per_gp_fte'"));
+}

@@ -1,11 +1,13 @@
 #include "engine/core/error.hpp"
 #include "engine/sim/engine.hpp"
+#include "io/hdf5/network_group.hpp"
 #include "io/hdf5/results_writer.hpp"
 #include "tests/support/tiny_model.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <hdf5.h>
+#include <hdf5_hl.h>
 
 #include <filesystem>
 #include <fstream>
@@ -77,4 +79,61 @@ TEST_CASE("README.md's output dictionary matches what the writer writes", "[hdf5
                     v.long_name + " |\n";
     }
     CHECK(all.substr(begin + 26, end - begin - 26) == expected);
+}
+
+TEST_CASE("network/ holds the network results with root dimension scales; README lists them",
+          "[hdf5][network]") {
+    std::filesystem::create_directories(dir);
+    const model m(testing::tiny_inputs(100));
+    const auto out = dir / "network.h5";
+    {
+        results_writer w(out, {"tiny", "tiny.toml", "text", "tiny", "cmd", 1, 1, {}});
+        run(m, run_plan{}, w, {1});
+    }
+    const hid_t f = H5Fopen(out.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
+    REQUIRE(f >= 0);
+    CHECK(H5Lexists(f, "provider_type", H5P_DEFAULT) > 0);
+    CHECK(H5Lexists(f, "provider_kind", H5P_DEFAULT) > 0);
+    for (const auto& v : network_variables()) {
+        const auto path = "network/" + v.name;
+        REQUIRE(H5Lexists(f, path.c_str(), H5P_DEFAULT) > 0);
+        const hid_t ds = H5Dopen2(f, path.c_str(), H5P_DEFAULT);
+        CHECK(H5Aexists(ds, "units") > 0);
+        for (unsigned axis = 0; axis < v.dims.size(); ++axis) {
+            char name[64] = {};
+            const auto scale_name = [](hid_t, unsigned, hid_t scale, void* out_name) -> herr_t {
+                return H5Iget_name(scale, static_cast<char*>(out_name), 64) > 0 ? 1 : -1;
+            };
+            CHECK(H5DSiterate_scales(ds, axis, nullptr, scale_name, name) == 1);
+            CHECK(std::string(name) == "/" + v.dims[axis]); // the scale in the root group
+        }
+        H5Dclose(ds);
+    }
+    // Listed counts as the model registered them.
+    std::vector<std::uint32_t> listed(m.providers().size());
+    const hid_t ds = H5Dopen2(f, "network/listed", H5P_DEFAULT);
+    H5Dread(ds, H5T_NATIVE_UINT32, H5S_ALL, H5S_ALL, H5P_DEFAULT, listed.data());
+    H5Dclose(ds);
+    H5Fclose(f);
+    CHECK(listed == m.registration().listed);
+
+    std::ifstream in(std::filesystem::path(ZORGSIM_SOURCE_DIR) / "README.md");
+    std::stringstream text;
+    text << in.rdbuf();
+    const auto all = text.str();
+    const std::string open = "<!-- network-dictionary -->";
+    const auto begin = all.find(open);
+    const auto end = all.find("<!-- end network-dictionary -->");
+    REQUIRE(begin != std::string::npos);
+    REQUIRE(end != std::string::npos);
+    std::string expected =
+        "\n| variable | dimensions | type | units | meaning |\n|---|---|---|---|---|\n";
+    for (const auto& v : network_variables()) {
+        std::string dims;
+        for (const auto& d : v.dims)
+            dims += (dims.empty() ? "" : ", ") + d;
+        expected += "| `" + v.name + "` | " + dims + " | " + v.dtype + " | " + v.units + " | " +
+                    v.long_name + " |\n";
+    }
+    CHECK(all.substr(begin + open.size(), end - begin - open.size()) == expected);
 }

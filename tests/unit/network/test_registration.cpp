@@ -1,10 +1,70 @@
+#include "engine/core/error.hpp"
+#include "engine/network/graph.hpp"
 #include "engine/network/registration.hpp"
 #include "engine/network/travel.hpp"
 #include "tests/support/tiny_model.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <functional>
+#include <limits>
+#include <random>
+
 using namespace zorgsim;
+
+namespace {
+
+provider_network network_of(const model_inputs& in) {
+    return provider_network(in.area, in.providers, in.network);
+}
+
+// Share of residents aged 75+ among those matching `keep`.
+template <typename Keep>
+double old_share(const resident_table& t, Keep keep) {
+    double old = 0, all = 0;
+    for (std::size_t i = 0; i < t.size(); ++i)
+        if (keep(i)) {
+            all += 1;
+            old += t.age_band[i] >= 4;
+        }
+    return all > 0 ? old / all : 0.0;
+}
+
+// The best (fewest unassigned, then least travel) of every integer assignment, by enumeration.
+std::pair<std::uint64_t, double> brute_force(const assignment_problem& pb) {
+    const auto sources = pb.supply.size();
+    std::vector<std::vector<std::size_t>> arcs_of(sources);
+    for (std::size_t a = 0; a < pb.arcs.size(); ++a)
+        arcs_of[pb.arcs[a].from].push_back(a);
+    std::vector<std::uint32_t> flow(pb.arcs.size(), 0), used(pb.places.size(), 0);
+    std::pair<std::uint64_t, double> best{std::numeric_limits<std::uint64_t>::max(), 0.0};
+    // Distribute source h's supply over its arcs k.., the remainder unassigned.
+    std::function<void(std::size_t, std::size_t, std::uint32_t, std::uint64_t, double)> go =
+        [&](std::size_t h, std::size_t k, std::uint32_t left, std::uint64_t unassigned,
+            double travel) {
+            if (h == sources) {
+                if (unassigned < best.first || (unassigned == best.first && travel < best.second))
+                    best = {unassigned, travel};
+                return;
+            }
+            if (k == arcs_of[h].size()) {
+                const auto next = h + 1 < sources ? pb.supply[h + 1] : 0u;
+                go(h + 1, 0, next, unassigned + left, travel);
+                return;
+            }
+            const auto a = arcs_of[h][k];
+            const auto sink = pb.arcs[a].to;
+            for (std::uint32_t x = 0; x <= left && used[sink] + x <= pb.places[sink]; ++x) {
+                used[sink] += x;
+                go(h, k + 1, left - x, unassigned, travel + x * pb.arcs[a].travel_min);
+                used[sink] -= x;
+            }
+        };
+    go(0, 0, sources > 0 ? pb.supply[0] : 0u, 0, 0.0);
+    return best;
+}
+
+} // namespace
 
 TEST_CASE("travel minutes from great-circle distance", "[travel]") {
     // Amstelveen centre to Amsterdam Dam square is about 9.4 km as the crow flies.
@@ -20,42 +80,133 @@ TEST_CASE("nearest provider of each type per neighbourhood", "[travel]") {
     CHECK(n[1][static_cast<std::size_t>(provider_type::gp_practice)] == 1);
     CHECK(n[0][static_cast<std::size_t>(provider_type::hospital_outpatient)] == 4);
     CHECK(n[0][static_cast<std::size_t>(provider_type::pharmacy)] == no_provider);
+    CHECK(network_of(in).nearest_table() == n); // same answer through the network
 }
 
-TEST_CASE("every resident is listed, within list capacity, with the age mix of the area",
-          "[registration]") {
-    auto in = testing::tiny_inputs(500);
-    auto t = generate_residents(in.area, in.prevalence, 1);
-    const auto report = register_with_practices(t, in.area, in.providers, {});
-    CHECK(report.over_list_capacity == 0);
-    std::uint64_t listed = 0;
-    for (std::size_t q = 0; q < in.providers.size(); ++q) {
-        CHECK(report.listed[q] <= in.providers.list_capacity[q]);
-        listed += report.listed[q];
+TEST_CASE("the min-cost flow equals the best assignment found by enumeration",
+          "[registration][flow]") {
+    std::mt19937 gen(20250101);
+    std::uniform_int_distribution<std::uint32_t> supply(0, 3), places(0, 4), minutes(1, 20);
+    std::bernoulli_distribution keep_arc(0.75);
+    for (int trial = 0; trial < 60; ++trial) {
+        assignment_problem pb;
+        const std::size_t sources = trial % 3 == 0 ? 4 : 3;
+        for (std::size_t h = 0; h < sources; ++h)
+            pb.supply.push_back(supply(gen));
+        for (std::size_t k = 0; k < 3; ++k)
+            pb.places.push_back(places(gen));
+        for (std::uint32_t h = 0; h < sources; ++h)
+            for (std::uint32_t k = 0; k < 3; ++k)
+                if (keep_arc(gen))
+                    pb.arcs.push_back({h, k, static_cast<double>(minutes(gen)) + 0.25 * (k % 2)});
+        const auto res = solve_assignment(pb);
+        const auto best = brute_force(pb);
+        INFO("trial " << trial);
+        std::uint64_t unassigned = 0;
+        for (auto u : res.unassigned)
+            unassigned += u;
+        CHECK(unassigned == best.first);
+        CHECK(res.travel_min_total == Approx(best.second).margin(1e-9));
+        // Nobody lost, no place exceeded.
+        std::vector<std::uint64_t> out(sources, 0), in(3, 0);
+        for (std::size_t a = 0; a < pb.arcs.size(); ++a) {
+            out[pb.arcs[a].from] += res.flow[a];
+            in[pb.arcs[a].to] += res.flow[a];
+        }
+        for (std::size_t h = 0; h < sources; ++h)
+            CHECK(out[h] + res.unassigned[h] == pb.supply[h]);
+        for (std::size_t k = 0; k < 3; ++k)
+            CHECK(in[k] <= pb.places[k]);
     }
-    CHECK(listed == t.size());
-    for (auto practice : t.practice)
-        CHECK(in.providers.type[practice] == provider_type::gp_practice);
-    // West residents go to the West practice (nearest, with places to spare).
-    std::array<double, 2> old_share{}, count{};
-    for (std::size_t i = 0; i < t.size(); ++i) {
-        if (t.neighbourhood[i] == 0)
-            CHECK(t.practice[i] == 0);
-        count[t.practice[i]] += 1;
-        old_share[t.practice[i]] += t.age_band[i] >= 4;
-    }
-    CHECK(old_share[0] / count[0] == Approx(2.0 / 6).margin(0.01));
 }
 
-TEST_CASE("spare list places are shared; a full region lists residents above capacity",
+TEST_CASE("a chain of moves beats leaving someone unregistered", "[registration][flow]") {
+    // Source 0 can only use sink 0; source 1 prefers sink 0 but can use sink 1. One place each.
+    assignment_problem pb{{1, 1}, {1, 1}, {{0, 0, 10}, {1, 0, 1}, {1, 1, 50}}};
+    const auto res = solve_assignment(pb);
+    CHECK(res.unassigned == std::vector<std::uint32_t>{0, 0});
+    CHECK(res.flow == std::vector<std::uint32_t>{1, 0, 1});
+    CHECK(res.travel_min_total == Approx(60));
+}
+
+TEST_CASE("every resident is listed within the places, with the age mix of the area",
           "[registration]") {
-    auto in = testing::tiny_inputs(500);
-    in.providers.list_capacity[0] = 100000; // West practice has room for everyone
+    auto in = testing::tiny_inputs(500, 4.0); // places min(4 x 2095, 7200) = 7200 per practice
+    const auto net = network_of(in);
+    CHECK(net.places(0) == 7200);
+    CHECK(net.places(2) == 0); // not a practice
     auto t = generate_residents(in.area, in.prevalence, 1);
-    auto report = register_with_practices(t, in.area, in.providers, {});
-    // Fill share = 12000 / (100000 + 7200): East keeps about 806 of its own residents.
-    CHECK(report.listed[1] == Approx(7200.0 * 12000 / 107200).margin(2));
-    in.providers.list_capacity = {1000, 1000, 0, 0, 0, 0};
-    report = register_with_practices(t, in.area, in.providers, {});
-    CHECK(report.over_list_capacity == t.size() - 2000);
+    const auto report = register_with_practices(t, net);
+    CHECK(report.unregistered == 0);
+    CHECK(report.registered() == t.size());
+    for (std::size_t q = 0; q < in.providers.size(); ++q)
+        CHECK(report.listed[q] <= net.places(static_cast<std::uint32_t>(q)));
+    for (std::size_t i = 0; i < t.size(); ++i) // everyone at the practice next door
+        REQUIRE(t.practice[i] == t.neighbourhood[i]);
+    CHECK(report.outside_own_neighbourhood == 0);
+    CHECK(report.mean_travel_min() == Approx(net.travel_min(0, 0)).epsilon(0.01));
+    CHECK(old_share(t, [&](std::size_t i) { return t.practice[i] == 0; }) ==
+          Approx(2.0 / 6).margin(0.01));
+}
+
+TEST_CASE("when places run short the rest are unregistered, never lost", "[registration]") {
+    auto in = testing::tiny_inputs(500, 2.0); // places round(2 x 2095) = 4190 per practice
+    const auto net = network_of(in);
+    auto t = generate_residents(in.area, in.prevalence, 1);
+    const auto report = register_with_practices(t, net);
+    CHECK(report.listed[0] == 4190);
+    CHECK(report.listed[1] == 4190);
+    CHECK(report.unregistered == t.size() - 8380);
+    CHECK(report.registered() + report.unregistered == t.size());
+    std::size_t none = 0;
+    for (auto q : t.practice)
+        none += q == no_practice;
+    CHECK(none == report.unregistered);
+    // The unregistered are a scrambled sample too, not the oldest residents.
+    CHECK(old_share(t, [&](std::size_t i) { return t.practice[i] == no_practice; }) ==
+          Approx(2.0 / 6).margin(0.03));
+}
+
+TEST_CASE("a neighbourhood split over practices gives each the neighbourhood's age mix",
+          "[registration]") {
+    auto in = testing::tiny_inputs(500, 4.0);
+    in.providers.list_capacity[0] = 3000; // West's practice takes half of West
+    const auto net = network_of(in);
+    auto t = generate_residents(in.area, in.prevalence, 1);
+    const auto report = register_with_practices(t, net);
+    // East fills 6000 of East's 7200 places; West sends 1200 there, 1800 stay unregistered.
+    CHECK(report.listed[0] == 3000);
+    CHECK(report.listed[1] == 7200);
+    CHECK(report.unregistered == 1800);
+    CHECK(report.outside_own_neighbourhood == 1200);
+    CHECK(report.outside_own_neighbourhood_share() == Approx(1200.0 / 10200));
+    for (std::uint32_t q : {0u, 1u, no_practice})
+        CHECK(old_share(t, [&](std::size_t i) {
+                  return t.neighbourhood[i] == 0 && t.practice[i] == q;
+              }) == Approx(2.0 / 6).margin(0.03));
+}
+
+TEST_CASE("closing a practice moves its residents to spare places; totals are conserved",
+          "[registration][closure]") {
+    auto in = testing::tiny_inputs(500, 4.0);
+    const auto net = network_of(in);
+    auto t = generate_residents(in.area, in.prevalence, 1);
+    const auto before = register_with_practices(t, net);
+    REQUIRE(before.listed[0] == 6000);
+    const std::vector<std::uint32_t> closed = {0};
+    const auto c = reassign_after_closure(t, net, closed);
+    CHECK(c.reassigned == 1200); // East's practice had 7200 - 6000 spare places
+    CHECK(c.unregistered == 4800);
+    CHECK(c.reassigned + c.unregistered == before.listed[0]);
+    CHECK(c.after.listed[0] == 0);
+    CHECK(c.after.listed[1] == net.places(1));
+    CHECK(c.after.registered() + c.after.unregistered == t.size());
+    CHECK(c.after.unregistered == before.unregistered + c.unregistered);
+    for (std::size_t i = 0; i < t.size(); ++i)
+        if (t.neighbourhood[i] == 1)
+            REQUIRE(t.practice[i] == 1); // East's own residents stay where they were
+    CHECK(old_share(t, [&](std::size_t i) {
+              return t.neighbourhood[i] == 0 && t.practice[i] == 1;
+          }) == Approx(2.0 / 6).margin(0.03));
+    CHECK_THROWS_AS(reassign_after_closure(t, net, std::vector<std::uint32_t>{2}), model_error);
 }

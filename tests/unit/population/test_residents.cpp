@@ -46,6 +46,56 @@ TEST_CASE("condition prevalence per age band matches the table within sampling e
         }
 }
 
+TEST_CASE("condition marginals pass a chi-square test at fixed seed; clustered conditions co-occur",
+          "[residents][chi-square]") {
+    auto in = testing::tiny_inputs(5000);
+    auto& p = in.prevalence;
+    p.share[static_cast<std::size_t>(condition::heart_failure)] = {0,     0.0003, 0.005,
+                                                                   0.025, 0.075,  0.18};
+    p.share[static_cast<std::size_t>(condition::frailty)] = {0, 0, 0, 0.09, 0.27, 0.55};
+    p.share[static_cast<std::size_t>(condition::cvrm)] = {0, 0.02, 0.18, 0.40, 0.50, 0.48};
+    p.cluster_loading = {0.5, 0.3, 0.5, 0.6, 0.3, 0.2, 0.5};
+    const auto t = generate_residents(in.area, p, 2024);
+    // Pearson chi-square over (condition, band) cells with 0 < p < 1, one degree of freedom each.
+    double chi2 = 0;
+    int cells = 0;
+    for (std::size_t c = 0; c < condition_count; ++c)
+        for (std::size_t b = 0; b < age_band_count; ++b) {
+            const double q = p.share[c][b];
+            if (q <= 0 || q >= 1)
+                continue;
+            double n = 0, with = 0;
+            for (std::size_t i = 0; i < t.size(); ++i)
+                if (t.age_band[i] == b) {
+                    ++n;
+                    with += (t.conditions[i] >> c) & 1u;
+                }
+            chi2 += (with - n * q) * (with - n * q) / (n * q * (1 - q));
+            ++cells;
+            INFO("condition " << condition_names[c] << " band " << age_band_names[b]);
+            // Within 2% of the table, or within four standard errors where the sample is small.
+            CHECK(with / n == Approx(q).epsilon(0.02).margin(4 * std::sqrt(q * (1 - q) / n)));
+        }
+    // Upper 0.1% point of chi-square with `cells` degrees of freedom (Wilson-Hilferty).
+    const double k = cells, h = 2.0 / (9 * k);
+    const double critical = k * std::pow(1 - h + 3.09 * std::sqrt(h), 3);
+    INFO("chi2 " << chi2 << " over " << cells << " cells, critical " << critical);
+    CHECK(cells >= 15);
+    CHECK(chi2 < critical);
+
+    // Co-occurrence: among 65-74 year olds, heart failure is commoner with diabetes than without.
+    double d = 0, hf_d = 0, nd = 0, hf_nd = 0;
+    for (std::size_t i = 0; i < t.size(); ++i) {
+        if (t.age_band[i] != 3)
+            continue;
+        const bool diabetes = t.conditions[i] & bit(condition::diabetes);
+        const bool hf = t.conditions[i] & bit(condition::heart_failure);
+        (diabetes ? d : nd) += 1;
+        (diabetes ? hf_d : hf_nd) += hf;
+    }
+    CHECK(hf_d / d > 1.5 * hf_nd / nd);
+}
+
 TEST_CASE("generation is keyed by seed and resident", "[residents]") {
     const auto in = testing::tiny_inputs(200);
     const auto a = generate_residents(in.area, in.prevalence, 5);
@@ -53,5 +103,7 @@ TEST_CASE("generation is keyed by seed and resident", "[residents]") {
     const auto c = generate_residents(in.area, in.prevalence, 6);
     CHECK(a.age_years == b.age_years);
     CHECK(a.conditions == b.conditions);
-    CHECK(a.age_years != c.age_years);
+    CHECK(a.vulnerable == b.vulnerable);
+    CHECK(a.age_years == c.age_years); // ages come from the table
+    CHECK(a.conditions != c.conditions);
 }
