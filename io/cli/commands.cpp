@@ -92,9 +92,14 @@ int validate_command(const std::filesystem::path& scenario_file) {
 
 int run_command(const run_request& r) {
     const auto started = std::chrono::steady_clock::now();
+    // Installed before loading, so that Ctrl-C while the model is built also ends cleanly.
+    std::signal(SIGINT, request_stop);
+    std::signal(SIGTERM, request_stop);
     auto l = load(r.scenario_file, r.seed, r.replicates);
     const auto out = r.output.value_or(std::filesystem::path("results") /
                                        (r.scenario_file.stem().string() + ".h5"));
+    if (std::filesystem::is_directory(out))
+        throw output_error(fmt::format("{}: is a directory; give a file name with -o", out.string()));
     const int threads = r.threads > 0 ? r.threads : tbb::info::default_concurrency();
     if (l.frozen.registration().unregistered > 0)
         spdlog::warn("{} residents found no place at a GP practice and are unregistered; their GP "
@@ -116,8 +121,6 @@ int run_command(const run_request& r) {
     results_writer writer(out, meta);
     year_totals_recorder totals;
     fanout_recorder both({&writer, &totals});
-    std::signal(SIGINT, request_stop);
-    std::signal(SIGTERM, request_stop);
     run(l.frozen, l.plan, both, run_options{threads, [] { return stop_requested != 0; }});
 
     const double seconds =

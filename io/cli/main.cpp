@@ -40,7 +40,8 @@ int main(int argc, char** argv) {
     run->add_option("-o,--output", out_file, "results file (default results/<scenario>.h5)");
     run->add_option("--threads", rr.threads, "worker threads (default: all cores)")
         ->check(CLI::Range(1, 1024));
-    auto* seed_opt = run->add_option("--seed", seed, "override the scenario's seed");
+    auto* seed_opt = run->add_option("--seed", seed, "override the scenario's seed")
+                         ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{INT64_MAX}));
     auto* rep_opt = run->add_option("--replicates", replicates, "override the number of replicates")
                         ->check(CLI::Range(1, 10000));
     run->add_flag("-q,--quiet", rr.quiet, "print no summary");

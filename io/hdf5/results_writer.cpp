@@ -306,6 +306,15 @@ void results_writer::begin(const model& m, const run_plan& plan) {
     s.scale("condition",
             h5::string_dataset(root, "condition", {condition_names.begin(), condition_names.end()}),
             "chronic condition");
+    std::vector<std::uint32_t> initial;
+    for (const auto& band : s.initial_population)
+        initial.insert(initial.end(), band.begin(), band.end());
+    const std::array<hsize_t, 2> band_sex = {age_band_count, sex_count};
+    auto initial_ds = h5::numeric_dataset<std::uint32_t>(root, "population_initial", band_sex,
+                                                         std::span<const std::uint32_t>(initial));
+    h5::attribute(initial_ds, "units", std::string("persons"));
+    h5::attribute(initial_ds, "long_name", std::string("residents at the start of the run"));
+    s.attach(initial_ds, {"age_band", "sex"});
 
     // Coordinate variables.
     std::vector<std::string> municipality, wsv;

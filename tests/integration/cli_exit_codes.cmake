@@ -61,3 +61,14 @@ if(EXISTS ${WORK}/interrupted.h5 OR EXISTS ${WORK}/interrupted.h5.partial)
   message(FATAL_ERROR "an interrupted run left a results file behind")
 endif()
 message(STATUS "ok: Ctrl-C -> 130, nothing left behind")
+
+# zorgsim network: a summary and a GraphML file; bad input 2, unwritable output 3.
+expect(0 ARGS network ${SRC}/scenarios/amstelland-baseline.toml -o ${WORK}/net.graphml
+       STDOUT "unregistered.*referral network.*graphml: ")
+if(NOT EXISTS ${WORK}/net.graphml OR EXISTS ${WORK}/net.graphml.partial)
+  message(FATAL_ERROR "zorgsim network left no complete GraphML file")
+endif()
+expect(2 ARGS network)
+expect(2 ARGS network ${WORK}/bad.toml -o ${WORK}/bad.graphml STDERR "time.yeers")
+expect(3 ARGS network ${SRC}/scenarios/amstelland-baseline.toml -o /proc/zorgsim-cannot-write/x.graphml
+       STDERR "could not write results")

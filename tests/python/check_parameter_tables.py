@@ -10,7 +10,7 @@ import os
 import re
 import sys
 
-TABLES = ["needs.csv", "pathways.csv", "capacity.csv", "prevalence.csv"]
+TABLES = ["needs.csv", "pathways.csv", "capacity.csv", "prevalence.csv", "demography.csv", "projection.csv"]
 
 
 def read_csv(path):

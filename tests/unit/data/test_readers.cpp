@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <filesystem>
+#include <unistd.h>
 #include <fstream>
 #include <map>
 
@@ -16,9 +17,10 @@ const auto scenarios = std::filesystem::path(ZORGSIM_SOURCE_DIR) / "scenarios";
 
 // A copy of the built-in region with one file replaced, in a fresh temporary directory.
 std::filesystem::path region_with(const std::string& file, const std::string& text) {
+    // ctest runs test cases as separate processes in parallel: the pid keeps their folders apart.
     static int n = 0;
-    const auto dir =
-        std::filesystem::temp_directory_path() / ("zorgsim-test-region-" + std::to_string(++n));
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("zorgsim-test-region-" + std::to_string(::getpid()) + "-" + std::to_string(++n));
     std::filesystem::remove_all(dir);
     std::filesystem::copy(scenarios / "regions" / "amstelland", dir);
     std::ofstream(dir / file) << text;
