@@ -104,11 +104,10 @@ provider_network::provider_network(const region& r, const provider_table& p,
             minutes[q] = travel_min(h, q);
         nearest_[h].fill(no_provider);
         for (std::size_t t = 0; t < provider_type_count; ++t) {
+            const bool is_practice = static_cast<provider_type>(t) == provider_type::gp_practice;
             chosen = of_type[t];
-            const auto k =
-                std::min(chosen.size(), static_cast<provider_type>(t) == provider_type::gp_practice
-                                            ? travel_edges_gp_practices
-                                            : travel_edges_per_type);
+            const auto k = std::min(chosen.size(), is_practice ? travel_edges_gp_practices
+                                                               : travel_edges_per_type);
             const auto closer = [&](std::uint32_t a, std::uint32_t b) {
                 return minutes[a] < minutes[b] || (minutes[a] == minutes[b] && a < b);
             };
@@ -121,7 +120,7 @@ provider_network::provider_network(const region& r, const provider_table& p,
                 boost::add_edge(h, vertex_of_provider(q),
                                 network_edge{edge_kind::travel, minutes[q], 0.0}, graph_);
             edge_counts_[0] += chosen.size();
-            if (static_cast<provider_type>(t) == provider_type::gp_practice)
+            if (is_practice)
                 practices_.insert(practices_.end(), chosen.begin(), chosen.end());
         }
         practice_offsets_.push_back(static_cast<std::uint32_t>(practices_.size()));

@@ -47,6 +47,9 @@ std::string version_string();
 
 int run_command(const run_request& r);
 int validate_command(const std::filesystem::path& scenario_file);
+// What a results file holds: scenario, variants, replicates, period, variables with dims and units.
+std::string describe_results(const std::filesystem::path& file);
+int inspect_command(const std::filesystem::path& file);
 // Network analytics only (network_command.cpp): prints a summary and writes GraphML to `output`,
 // by default results/<scenario>.graphml.
 int network_command(const std::filesystem::path& scenario_file,

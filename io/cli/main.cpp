@@ -53,6 +53,10 @@ int main(int argc, char** argv) {
         ->required()
         ->check(CLI::ExistingFile);
 
+    std::string inspect_file;
+    auto* inspect = app.add_subcommand("inspect", "what a results file holds, in a few lines");
+    inspect->add_option("results", inspect_file, "results file (HDF5)")->required()->check(CLI::ExistingFile);
+
     std::string network_file, network_out;
     auto* network = app.add_subcommand("network", "network analytics only: print a summary and "
                                                   "write the provider network as GraphML");
@@ -83,6 +87,8 @@ int main(int argc, char** argv) {
                 rr.replicates = replicates;
             return run_command(rr);
         }
+        if (*inspect)
+            return inspect_command(inspect_file);
         if (*network)
             return network_command(network_file,
                                    network_out.empty()

@@ -81,7 +81,7 @@ TEST_CASE("README.md's output dictionary matches what the writer writes", "[hdf5
     CHECK(all.substr(begin + 26, end - begin - 26) == expected);
 }
 
-TEST_CASE("network/ holds the network results with root dimension scales; README lists them",
+TEST_CASE("network/ holds the network results with root dimension scales, README lists them",
           "[hdf5][network]") {
     std::filesystem::create_directories(dir);
     const model m(testing::tiny_inputs(100));

@@ -112,7 +112,7 @@ TEST_CASE("travel edges go to the k nearest of each type and 25 practices", "[ne
     CHECK(net.places(0) == 2000); // round(1 x 2095) capped by the list capacity
 }
 
-TEST_CASE("a travel matrix entry replaces the estimate; explicit referrals replace weights",
+TEST_CASE("a travel matrix entry replaces the estimate, explicit referrals replace weights",
           "[network][graph]") {
     auto in = testing::tiny_inputs();
     in.network.travel_matrix.push_back({0, 1, 0.1}); // West to the East practice in 6 seconds

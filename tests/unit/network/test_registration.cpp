@@ -67,7 +67,7 @@ std::pair<std::uint64_t, double> brute_force(const assignment_problem& pb) {
 } // namespace
 
 TEST_CASE("travel minutes from great-circle distance", "[travel]") {
-    // Amstelveen centre to Amsterdam Dam square is about 9.4 km as the crow flies.
+    // Amstelveen centre to Amsterdam Dam square is about 8 km as the crow flies.
     const double km = great_circle_km(4.8725, 52.3025, 4.8932, 52.3731);
     CHECK(km == Approx(7.97).margin(0.1));
     CHECK(travel_min({1.3, 30}, 10.0) == Approx(26.0));
@@ -186,7 +186,7 @@ TEST_CASE("a neighbourhood split over practices gives each the neighbourhood's a
               }) == Approx(2.0 / 6).margin(0.03));
 }
 
-TEST_CASE("closing a practice moves its residents to spare places; totals are conserved",
+TEST_CASE("closing a practice moves its residents to spare places, totals are conserved",
           "[registration][closure]") {
     auto in = testing::tiny_inputs(500, 4.0);
     const auto net = network_of(in);

@@ -174,3 +174,16 @@ TEST_CASE("less GP capacity raises out-of-hours and ED escalations", "[engine][m
           sum_setting(a.contacts, nbs, setting::emergency_department, 0, steps));
     check_conservation(b, nbs, short_staffed.providers().size());
 }
+
+TEST_CASE("unregistered residents have no practice to go to: their GP needs are unmet",
+          "[engine][registration]") {
+    const model m(testing::tiny_inputs(500, 2.0)); // 2 x 4190 places for 12000 residents
+    CHECK(m.registration().unregistered == 12000 - 2 * 4190);
+    for (auto s : {setting::gp, setting::poh_s, setting::poh_ggz})
+        CHECK(m.route(s, 0, no_practice, 0.5) == no_server);
+    CHECK(m.route(setting::gp, 0, 0, 0.5) == m.server_of(0, setting::gp));
+    CHECK(m.route(setting::emergency_department, 0, no_practice, 0.5) != no_server);
+    const auto rec = run_tiny(m);
+    const auto& s = rec.at(0, 0);
+    CHECK(sum_setting(s.unmet, m.neighbourhood_count(), setting::gp, 0, 1) > 0);
+}
