@@ -2,6 +2,7 @@
 
 #include "engine/core/error.hpp"
 
+#include <boost/graph/adjacency_list.hpp>
 #include <fmt/format.h>
 
 namespace zorgsim {
@@ -16,6 +17,12 @@ model::model(model_inputs in) : in_(std::move(in)) {
         throw model_error(
             fmt::format("{} needs defined; at most 255 are supported", in_.care.needs.size()));
 
+    validate_rates(in_.care, in_.time.step_years());
+    if (in_.area.population() == 0)
+        throw model_error("the region has no residents: population.csv gives 0 persons everywhere");
+    if (in_.area.population() >= 0xFFFFFFF0ull)
+        throw model_error(fmt::format("the region has {} residents; at most 4,294,967,280 are supported",
+                                      in_.area.population()));
     residents_ = generate_residents(in_.area, in_.prevalence, in_.population_seed);
     network_ = provider_network(in_.area, p, in_.network);
     registration_ = register_with_practices(residents_, network_);
@@ -37,19 +44,45 @@ model::model(model_inputs in) : in_(std::move(in)) {
             servers_.push_back({q, st, p.fte_for(q, st) * in_.care.minutes_per_fte_per_week[s]});
         }
 
-    for (std::size_t s = 0; s < setting_count; ++s) {
-        const auto type = provider_type_of(static_cast<setting>(s));
-        if (line_of(type) != care_line::second)
-            continue;
-        double total = 0;
-        for (std::uint32_t q = 0; q < p.size(); ++q)
-            if (p.type[q] == type && p.referral_weight[q] > 0) {
-                referral_providers_[s].push_back(q);
-                total += p.referral_weight[q];
-                referral_cumulative_[s].push_back(total);
+    // Referral choice per practice from the network's referral edges (explicit shares where the
+    // region gives them, otherwise the providers' referral weights), as cumulative shares.
+    const auto& g = network_.graph();
+    referral_first_.assign(p.size() * setting_count + 1, 0);
+    for (std::uint32_t q = 0; q < p.size(); ++q)
+        for (std::size_t s = 0; s < setting_count; ++s) {
+            const auto type = provider_type_of(static_cast<setting>(s));
+            referral_first_[q * setting_count + s] = static_cast<std::uint32_t>(referral_to_.size());
+            if (p.type[q] != provider_type::gp_practice || line_of(type) != care_line::second)
+                continue;
+            const auto first = referral_to_.size();
+            double total = 0;
+            for (auto [e, end] = boost::out_edges(network_.vertex_of_provider(q), g); e != end; ++e) {
+                const auto& edge = g[*e];
+                const auto to = network_.provider_of_vertex(boost::target(*e, g));
+                if (edge.kind != edge_kind::referral || p.type[to] != type || edge.share <= 0)
+                    continue;
+                total += edge.share;
+                referral_to_.push_back(to);
+                referral_cumulative_.push_back(total);
             }
-        for (auto& c : referral_cumulative_[s])
-            c /= total;
+            for (auto k = first; k < referral_to_.size(); ++k)
+                referral_cumulative_[k] /= total;
+        }
+    referral_first_.back() = static_cast<std::uint32_t>(referral_to_.size());
+
+    // Settings that a need is routed to but where the region has no capacity: those contacts can
+    // only be unmet. Worth a warning, since it is nearly always a data gap.
+    std::array<double, setting_count> capacity{};
+    for (const auto& sv : servers_)
+        capacity[static_cast<std::size_t>(sv.where)] += sv.capacity_min_per_week;
+    for (const auto& need : in_.care.needs) {
+        const auto n = *in_.care.need_index(need.name);
+        for (const auto& row : in_.care.pathways[n])
+            if (row.share > 0 && capacity[static_cast<std::size_t>(row.where)] <= 0)
+                warnings_.push_back(fmt::format(
+                    "need '{}' sends {:.0f}% of its contacts to '{}', but no provider of the region has "
+                    "capacity there: they will all count as unmet",
+                    need.name, 100 * row.share, name_of(row.where)));
     }
 }
 
@@ -57,13 +90,15 @@ std::uint32_t model::route(setting s, std::uint32_t nb, std::uint32_t practice, 
     const auto type = provider_type_of(s);
     if (type == provider_type::gp_practice) // unregistered residents have no practice to go to
         return practice == no_practice ? no_server : server_of(practice, s);
-    const auto si = static_cast<std::size_t>(s);
-    const auto& cumulative = referral_cumulative_[si];
-    if (!cumulative.empty()) {
-        std::size_t k = 0;
-        while (k + 1 < cumulative.size() && u >= cumulative[k])
-            ++k;
-        return server_of(referral_providers_[si][k], s);
+    if (practice != no_practice) {
+        const auto at = practice * setting_count + static_cast<std::size_t>(s);
+        const auto first = referral_first_[at], last = referral_first_[at + 1];
+        if (first < last) {
+            auto k = first;
+            while (k + 1 < last && u >= referral_cumulative_[k])
+                ++k;
+            return server_of(referral_to_[k], s);
+        }
     }
     const auto q = nearest_[nb][static_cast<std::size_t>(type)];
     return q == no_provider ? no_server : server_of(q, s);

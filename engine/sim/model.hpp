@@ -17,6 +17,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace zorgsim {
@@ -57,6 +58,8 @@ public:
     const provider_network& network() const { return network_; }
     const network_metrics& network_analysis() const { return network_analysis_; }
     const std::vector<server>& servers() const { return servers_; }
+    // Data gaps the model can run with but a planner should hear about.
+    const std::vector<std::string>& warnings() const { return warnings_; }
     std::size_t neighbourhood_count() const { return in_.area.neighbourhoods.size(); }
     const std::vector<std::uint32_t>& residents_per_neighbourhood() const {
         return residents_per_nb_;
@@ -67,7 +70,8 @@ public:
         return server_of_[provider * setting_count + static_cast<std::size_t>(s)];
     }
     // Where a contact of a resident in neighbourhood `nb`, listed at `practice`, is served in
-    // setting `s`; `u` picks a second-line provider by referral weight. no_server if none.
+    // setting `s`; `u` picks a second-line provider by the practice's referral shares (nearest
+    // when the practice has none, e.g. for unregistered residents). no_server if none.
     std::uint32_t route(setting s, std::uint32_t nb, std::uint32_t practice, double u) const;
     // Where a contact escalated from `from_provider` to setting `s` goes: the same provider if it
     // has that pool, otherwise the nearest provider of the setting's type.
@@ -83,9 +87,11 @@ private:
     std::vector<std::uint32_t> server_of_; // provider x setting
     nearest_by_type nearest_;
     std::vector<std::uint32_t> residents_per_nb_;
-    // Per setting: providers with a positive referral weight and their cumulative weight share.
-    std::array<std::vector<std::uint32_t>, setting_count> referral_providers_;
-    std::array<std::vector<double>, setting_count> referral_cumulative_;
+    // Per (practice, second-line setting): referral targets and cumulative shares, as CSR.
+    std::vector<std::uint32_t> referral_first_; // practice x setting, + 1
+    std::vector<std::uint32_t> referral_to_;
+    std::vector<double> referral_cumulative_;
+    std::vector<std::string> warnings_;
 };
 
 } // namespace zorgsim

@@ -34,6 +34,8 @@ model_inputs inputs_for(const scenario& s, region_data region, parameter_data pa
     in.prevalence = params.prevalence;
     in.network.travel = s.travel;
     in.network.norm_patients_per_gp_fte = s.norm_patients_per_gp_fte;
+    in.network.travel_matrix = std::move(region.travel_matrix);
+    in.network.referrals = std::move(region.referrals);
     in.time = s.time;
     in.population_seed = s.seed;
     in.demography = *params.demography_for(s.projection); // checked in load()
@@ -81,6 +83,8 @@ loaded_scenario load(const std::filesystem::path& scenario_file, std::optional<s
 
 int validate_command(const std::filesystem::path& scenario_file) {
     const auto l = load(scenario_file);
+    for (const auto& w : l.frozen.warnings())
+        spdlog::warn("{}", w);
     fmt::print("{}: valid. Region '{}' with {} residents in {} neighbourhoods, {} providers; "
                "{} needs; {} lever(s); {} weekly steps from {}.\n",
                scenario_file.string(), l.frozen.area().name, l.frozen.residents().size(),
@@ -101,6 +105,8 @@ int run_command(const run_request& r) {
     if (std::filesystem::is_directory(out))
         throw output_error(fmt::format("{}: is a directory; give a file name with -o", out.string()));
     const int threads = r.threads > 0 ? r.threads : tbb::info::default_concurrency();
+    for (const auto& w : l.frozen.warnings())
+        spdlog::warn("{}", w);
     if (l.frozen.registration().unregistered > 0)
         spdlog::warn("{} residents found no place at a GP practice and are unregistered; their GP "
                      "care needs count as unmet",

@@ -199,11 +199,75 @@ void read_providers(const std::filesystem::path& dir, const region& r,
     f.throw_if_errors();
 }
 
+std::map<std::string, std::uint32_t> index_of(const std::vector<std::string>& codes) {
+    std::map<std::string, std::uint32_t> out;
+    for (std::uint32_t i = 0; i < codes.size(); ++i)
+        out.emplace(codes[i], i);
+    return out;
+}
+
+// travel_times.csv: measured minutes from a neighbourhood to a provider; pairs not listed fall
+// back to the centroid estimate.
+void read_travel_times(const std::filesystem::path& file, const region& r, const provider_table& p,
+                       std::vector<travel_entry>& out) {
+    auto f = csv_file::read(file, {"neighbourhood_code", "provider_code", "travel_min"}, {"source"});
+    const auto nbs = index_of(r.neighbourhoods.code);
+    const auto providers = index_of(p.code);
+    std::map<std::uint64_t, std::size_t> seen;
+    for (const auto& row : f.rows()) {
+        const auto nb = nbs.find(f.text(row, "neighbourhood_code"));
+        const auto q = providers.find(f.text(row, "provider_code"));
+        if (nb == nbs.end())
+            f.error(row, "neighbourhood_code",
+                    fmt::format("'{}' is not in neighbourhoods.csv", f.text(row, "neighbourhood_code")));
+        if (q == providers.end())
+            f.error(row, "provider_code",
+                    fmt::format("'{}' is not in providers.csv", f.text(row, "provider_code")));
+        const double minutes = f.number(row, "travel_min", 0, 1440);
+        if (nb == nbs.end() || q == providers.end())
+            continue;
+        const auto key = (std::uint64_t{nb->second} << 32) | q->second;
+        if (const auto [it, fresh] = seen.emplace(key, row.line); !fresh)
+            f.error(row, "provider_code", fmt::format("this pair is already given on line {}", it->second));
+        out.push_back({nb->second, q->second, minutes});
+    }
+    f.throw_if_errors();
+}
+
+// referrals.csv: a practice's referral shares to second-line providers; they replace the
+// providers' referral_weight for that practice and provider type.
+void read_referrals(const std::filesystem::path& file, const provider_table& p,
+                    std::vector<referral_entry>& out) {
+    auto f = csv_file::read(file, {"practice_code", "provider_code", "share"}, {"source"});
+    const auto providers = index_of(p.code);
+    for (const auto& row : f.rows()) {
+        const auto from = providers.find(f.text(row, "practice_code"));
+        const auto to = providers.find(f.text(row, "provider_code"));
+        if (from == providers.end() || p.type[from->second] != provider_type::gp_practice)
+            f.error(row, "practice_code",
+                    fmt::format("'{}' is not a gp_practice in providers.csv", f.text(row, "practice_code")));
+        if (to == providers.end() || line_of(p.type[to->second]) != care_line::second)
+            f.error(row, "provider_code",
+                    fmt::format("'{}' is not a second-line provider in providers.csv (accepted types: "
+                                "hospital_outpatient, emergency_department, hospital_admission, "
+                                "mental_health_specialist, nursing_home)",
+                                f.text(row, "provider_code")));
+        const double share = f.number(row, "share", 0, 1);
+        if (from != providers.end() && to != providers.end())
+            out.push_back({from->second, to->second, share});
+    }
+    f.throw_if_errors();
+}
+
 } // namespace
 
 std::vector<std::filesystem::path> region_files(const std::filesystem::path& dir) {
-    return {dir / "municipalities.csv", dir / "neighbourhoods.csv", dir / "population.csv",
-            dir / "providers.csv"};
+    std::vector<std::filesystem::path> files = {dir / "municipalities.csv", dir / "neighbourhoods.csv",
+                                                dir / "population.csv", dir / "providers.csv"};
+    for (const auto* optional : {"travel_times.csv", "referrals.csv"})
+        if (std::filesystem::exists(dir / optional))
+            files.push_back(dir / optional);
+    return files;
 }
 
 region_data read_region(const std::filesystem::path& dir) {
@@ -216,6 +280,10 @@ region_data read_region(const std::filesystem::path& dir) {
     read_neighbourhoods(dir, d.area, municipalities, neighbourhoods);
     read_population(dir, d.area, neighbourhoods);
     read_providers(dir, d.area, municipalities, d.providers);
+    if (std::filesystem::exists(dir / "travel_times.csv"))
+        read_travel_times(dir / "travel_times.csv", d.area, d.providers, d.travel_matrix);
+    if (std::filesystem::exists(dir / "referrals.csv"))
+        read_referrals(dir / "referrals.csv", d.providers, d.referrals);
     return d;
 }
 

@@ -108,3 +108,28 @@ TEST_CASE("structural CSV problems", "[data][errors]") {
         errors_of(region_with("population.csv", "neighbourhood_code,age_band,sex,persons\n")),
         Catch::Contains("no row for neighbourhood") && Catch::Contains("age_band '0-14'"));
 }
+
+TEST_CASE("optional travel times and referral shares are read and checked", "[data][network]") {
+    auto dir = region_with("travel_times.csv", "neighbourhood_code,provider_code,travel_min\n"
+                                               "WK036201,GP001,4.5\nWK036201,ZA-POLI,12\n");
+    std::ofstream(dir / "referrals.csv") << "practice_code,provider_code,share\nGP001,AUMC-POLI,1\n";
+    const auto d = read_region(dir);
+    REQUIRE(d.travel_matrix.size() == 2);
+    CHECK(d.travel_matrix[0].travel_min == 4.5);
+    CHECK(d.providers.code[d.travel_matrix[1].provider] == "ZA-POLI");
+    REQUIRE(d.referrals.size() == 1);
+    CHECK(d.providers.code[d.referrals[0].provider] == "AUMC-POLI");
+    CHECK(region_files(dir).size() == 6);
+
+    std::ofstream(dir / "travel_times.csv") << "neighbourhood_code,provider_code,travel_min\n"
+                                               "WK999999,GP001,4.5\nWK036201,GP001,-1\n";
+    std::ofstream(dir / "referrals.csv") << "practice_code,provider_code,share\nZA-POLI,GP001,0.5\n";
+    auto e = errors_of(dir);
+    CHECK_THAT(e, Catch::Contains("travel_times.csv:2: column 'neighbourhood_code': 'WK999999' is not in "
+                                  "neighbourhoods.csv"));
+    CHECK_THAT(e, Catch::Contains("travel_times.csv:3: column 'travel_min': -1 is out of range; accepted: 0 to 1440"));
+    std::filesystem::remove(dir / "travel_times.csv");
+    e = errors_of(dir);
+    CHECK_THAT(e, Catch::Contains("referrals.csv:2: column 'practice_code': 'ZA-POLI' is not a gp_practice"));
+    CHECK_THAT(e, Catch::Contains("referrals.csv:2: column 'provider_code': 'GP001' is not a second-line provider"));
+}

@@ -187,3 +187,19 @@ TEST_CASE("unregistered residents have no practice to go to: their GP needs are 
     const auto& s = rec.at(0, 0);
     CHECK(sum_setting(s.unmet, m.neighbourhood_count(), setting::gp, 0, 1) > 0);
 }
+
+TEST_CASE("explicit referral shares route a practice's patients", "[engine][routing][network]") {
+    auto in = testing::tiny_inputs(1500, 50);
+    in.network.referrals = {{0, 5, 1.0}}; // practice P1 sends all its outpatient care to POLI2
+    const model m(in);
+    const auto rec = run_tiny(m);
+    const auto& s = rec.at(0, 0);
+    const auto providers = m.providers().size();
+    double poli1 = 0, poli2 = 0;
+    for (std::size_t k = 0; k < s.steps; ++k) {
+        poli1 += s.provider_contacts[k * providers + 4];
+        poli2 += s.provider_contacts[k * providers + 5];
+    }
+    // P1 (half the residents) goes to POLI2 only; P2 keeps the 0.7 / 0.3 split.
+    CHECK(poli2 / (poli1 + poli2) == Approx(0.5 + 0.5 * 0.3).margin(0.03));
+}
