@@ -3,7 +3,7 @@
 PACKAGES := cmake g++ make ninja-build pkg-config libboost-graph-dev libtbb-dev libhdf5-dev \
             hdf5-tools libspdlog-dev catch2 libtomlplusplus-dev libcli11-dev librandom123-dev \
             libbenchmark-dev python3 python3-h5py python3-numpy python3-xarray python3-netcdf4 \
-            python3-networkx
+            python3-networkx python3-matplotlib
 SCENARIO ?= scenarios/amstelland-baseline.toml
 ZORGSIM  := build/release/bin/zorgsim
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)

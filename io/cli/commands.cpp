@@ -6,6 +6,7 @@
 #include "io/cli/summary.hpp"
 #include "io/data/parameter_reader.hpp"
 #include "io/data/region_reader.hpp"
+#include "io/data/sha256.hpp"
 #include "io/hdf5/results_writer.hpp"
 
 #include <spdlog/spdlog.h>
@@ -13,6 +14,7 @@
 
 #include <chrono>
 #include <csignal>
+#include <ctime>
 #include <fmt/format.h>
 
 namespace zorgsim::io {
@@ -43,6 +45,15 @@ model_inputs inputs_for(const scenario& s, region_data region, parameter_data pa
 }
 
 } // namespace
+
+std::string utc_now() {
+    const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
 
 std::string version_string() {
     return fmt::format("zorgsim {} ({})", ZORGSIM_VERSION, ZORGSIM_GIT_REVISION);
@@ -103,7 +114,8 @@ int run_command(const run_request& r) {
     const auto out = r.output.value_or(std::filesystem::path("results") /
                                        (r.scenario_file.stem().string() + ".h5"));
     if (std::filesystem::is_directory(out))
-        throw output_error(fmt::format("{}: is a directory; give a file name with -o", out.string()));
+        throw output_error(
+            fmt::format("{}: is a directory; give a file name with -o", out.string()));
     const int threads = r.threads > 0 ? r.threads : tbb::info::default_concurrency();
     for (const auto& w : l.frozen.warnings())
         spdlog::warn("{}", w);
@@ -124,6 +136,11 @@ int run_command(const run_request& r) {
     meta.seed = l.plan.seed;
     meta.threads = threads;
     meta.input_files = l.input_files;
+    for (const auto& f : l.input_files)
+        meta.input_sha256.push_back(sha256_file(f));
+    meta.scenario_resolved = resolved_text(l.file);
+    meta.compression = l.file.compression;
+    meta.started_utc = utc_now();
     results_writer writer(out, meta);
     year_totals_recorder totals;
     fanout_recorder both({&writer, &totals});

@@ -50,6 +50,10 @@ int validate_command(const std::filesystem::path& scenario_file);
 // What a results file holds: scenario, variants, replicates, period, variables with dims and units.
 std::string describe_results(const std::filesystem::path& file);
 int inspect_command(const std::filesystem::path& file);
+// The variables of a results file as CSV tables in `dir` (export_command.cpp), one per set of
+// variables sharing dimensions; `variables` limits the export to those names.
+int export_command(const std::filesystem::path& results, const std::filesystem::path& dir,
+                   const std::vector<std::string>& variables = {});
 // Network analytics only (network_command.cpp): prints a summary and writes GraphML to `output`,
 // by default results/<scenario>.graphml.
 int network_command(const std::filesystem::path& scenario_file,

@@ -55,7 +55,21 @@ int main(int argc, char** argv) {
 
     std::string inspect_file;
     auto* inspect = app.add_subcommand("inspect", "what a results file holds, in a few lines");
-    inspect->add_option("results", inspect_file, "results file (HDF5)")->required()->check(CLI::ExistingFile);
+    inspect->add_option("results", inspect_file, "results file (HDF5)")
+        ->required()
+        ->check(CLI::ExistingFile);
+
+    std::string export_file, export_dir;
+    std::vector<std::string> export_variables;
+    auto* export_csv =
+        app.add_subcommand("export", "write a results file as CSV tables for Excel and Power BI");
+    export_csv->add_option("results", export_file, "results file (HDF5)")->required();
+    export_csv->add_option("--csv", export_dir, "directory for the CSV files (created if missing)")
+        ->required();
+    export_csv
+        ->add_option("--variables", export_variables,
+                     "only these variables, e.g. contacts,cost_eur")
+        ->delimiter(',');
 
     std::string network_file, network_out;
     auto* network = app.add_subcommand("network", "network analytics only: print a summary and "
@@ -89,6 +103,8 @@ int main(int argc, char** argv) {
         }
         if (*inspect)
             return inspect_command(inspect_file);
+        if (*export_csv)
+            return export_command(export_file, export_dir, export_variables);
         if (*network)
             return network_command(network_file,
                                    network_out.empty()

@@ -17,7 +17,7 @@ namespace {
 const std::vector<std::pair<std::string, std::vector<std::string>>> accepted_keys = {
     {"",
      {"title", "description", "region", "parameters", "time", "run", "demography", "travel",
-      "registration", "lever"}},
+      "registration", "output", "lever"}},
     {"region", {"builtin", "data"}},
     {"parameters", {"dir"}},
     {"time", {"start", "years", "step_days"}},
@@ -25,6 +25,7 @@ const std::vector<std::pair<std::string, std::vector<std::string>>> accepted_key
     {"demography", {"projection"}},
     {"travel", {"detour_factor", "speed_km_per_h"}},
     {"registration", {"norm_patients_per_gp_fte"}},
+    {"output", {"compression"}},
     {"lever", {"type", "need", "from", "to", "share", "start_year", "ramp_years"}},
 };
 
@@ -393,6 +394,10 @@ scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
             c.number(*t, "registration.", "norm_patients_per_gp_fte", 500, 5000,
                      s.norm_patients_per_gp_fte, "patients per GP FTE");
     }
+    if (const auto* t = c.table(root, "output")) {
+        c.known_keys(*t, "output.", keys_of("output"));
+        s.compression = static_cast<int>(c.integer(*t, "output.", "compression", 0, 9, 0));
+    }
     if (const auto* n = root.get("lever")) {
         if (const auto* arr = n->as_array()) {
             for (std::size_t i = 0; i < arr->size(); ++i) {
@@ -467,6 +472,43 @@ lever_set resolve_levers(const scenario& s, const care_parameters& care) {
     }
     c.throw_if_errors();
     return out;
+}
+
+std::string resolved_text(const scenario& s) {
+    toml::table root;
+    root.insert("title", s.title);
+    if (!s.description.empty())
+        root.insert("description", s.description);
+    root.insert("region", toml::table{{"data", s.region_dir().string()}});
+    root.insert("parameters", toml::table{{"dir", s.parameters_dir.string()}});
+    root.insert("time", toml::table{{"start", toml::date{s.time.start.year, s.time.start.month,
+                                                         s.time.start.day}},
+                                    {"years", s.time.years},
+                                    {"step_days", s.time.step_days}});
+    root.insert("run", toml::table{{"seed", static_cast<std::int64_t>(s.seed)},
+                                   {"replicates", static_cast<std::int64_t>(s.replicates)}});
+    root.insert("demography", toml::table{{"projection", s.projection}});
+    root.insert("registration",
+                toml::table{{"norm_patients_per_gp_fte", s.norm_patients_per_gp_fte}});
+    root.insert("travel", toml::table{{"detour_factor", s.travel.detour_factor},
+                                      {"speed_km_per_h", s.travel.speed_km_per_h}});
+    root.insert("output", toml::table{{"compression", s.compression}});
+    toml::array levers;
+    for (const auto& l : s.levers)
+        levers.push_back(toml::table{{"type", l.type},
+                                     {"need", l.need},
+                                     {"from", l.from},
+                                     {"to", l.to},
+                                     {"share", l.share},
+                                     {"start_year", l.start_year},
+                                     {"ramp_years", l.ramp_years}});
+    if (!levers.empty())
+        root.insert("lever", std::move(levers));
+    std::stringstream out;
+    out << "# " << s.file.string()
+        << " with every default written out and command-line overrides applied\n"
+        << toml::toml_formatter(root) << "\n";
+    return out.str();
 }
 
 } // namespace zorgsim::io

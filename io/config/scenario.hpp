@@ -46,6 +46,7 @@ struct scenario {
     double norm_patients_per_gp_fte = 2095; // practice places per GP FTE (registration)
     std::string projection = "mid";         // demography variant from projection.csv, or "none"
     source_position projection_at;
+    int compression = 0; // gzip level of the results file, 0 = off
     std::vector<lever_spec> levers;
 
     std::filesystem::path region_dir() const;
@@ -59,6 +60,10 @@ scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
 // Every key path a scenario accepts ("time.start", "lever[].share", ...), as in
 // scenarios/README.md.
 std::vector<std::string> scenario_keys();
+
+// The scenario as run: every default written out, paths absolute, overrides applied. Running it
+// again with zorgsim reproduces the same results.
+std::string resolved_text(const scenario& s);
 
 // Resolves lever names against the parameter set; throws config_error with positions.
 lever_set resolve_levers(const scenario& s, const care_parameters& care);

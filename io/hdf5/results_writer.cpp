@@ -8,8 +8,10 @@
 
 #include <hdf5_hl.h>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
+#include <cmath>
 #include <ctime>
 #include <fmt/format.h>
 #include <map>
@@ -248,9 +250,13 @@ void results_writer::begin(const model& m, const run_plan& plan) {
     h5::attribute(root, "start_date", iso(m.time().start));
     h5::attribute(root, "step_days", static_cast<std::int64_t>(m.time().step_days));
     std::string inputs;
-    for (const auto& f : meta_.input_files)
-        inputs += (inputs.empty() ? "" : "\n") + f;
-    h5::attribute(root, "input_files", inputs);
+    for (std::size_t k = 0; k < meta_.input_files.size(); ++k)
+        inputs += fmt::format("{}{}  {}", inputs.empty() ? "" : "\n",
+                              k < meta_.input_sha256.size() ? meta_.input_sha256[k] : "",
+                              meta_.input_files[k]);
+    h5::attribute(root, "input_files", inputs); // "sha256  path" per line, as sha256sum prints
+    h5::attribute(root, "scenario_resolved", meta_.scenario_resolved);
+    h5::attribute(root, "run_started", meta_.started_utc);
 
     // Dimension scales, each named exactly as its dimension.
     std::vector<std::string> variant_labels;
@@ -347,14 +353,11 @@ void results_writer::begin(const model& m, const run_plan& plan) {
     s.coordinate("provider_lon", "provider", pr.lon_deg, "degrees_east", "provider longitude");
     s.coordinate("provider_lat", "provider", pr.lat_deg, "degrees_north", "provider latitude");
 
-    // The variables, chunked one year of steps at a time for one run point.
-    const std::size_t chunk_steps =
-        std::max<std::size_t>(1, std::min(s.steps, m.time().steps_per_year()));
+    // The variables.
     for (const auto& v : variables) {
         const auto dims = dims_of(v.shape);
         std::vector<hsize_t> shape = {plan.variants.size(), plan.replicates, s.length(v.shape)};
-        std::vector<hsize_t> chunk = {
-            1, 1, yearly(v.shape) ? std::max<std::size_t>(s.years, 1) : chunk_steps};
+        std::vector<hsize_t> chunk = {1, 1, 1};
         const auto tail =
             v.shape == layout::nb_setting       ? std::vector<hsize_t>{s.nbs, setting_count}
             : v.shape == layout::nb_need        ? std::vector<hsize_t>{s.nbs, s.needs}
@@ -364,13 +367,30 @@ void results_writer::begin(const model& m, const run_plan& plan) {
             : v.shape == layout::year_condition ? std::vector<hsize_t>{condition_count}
                                                 : std::vector<hsize_t>{};
         shape.insert(shape.end(), tail.begin(), tail.end());
+        // A chunk holds one run point's whole period for a few neighbourhoods (or providers): the
+        // typical read, one area over all time, then touches one chunk. About 256 KiB at most.
+        chunk[2] = std::max<hsize_t>(1, shape[2]);
         chunk.insert(chunk.end(), tail.begin(), tail.end());
+        if (!tail.empty()) {
+            hsize_t rest = 1;
+            for (std::size_t k = 1; k < tail.size(); ++k)
+                rest *= std::max<hsize_t>(tail[k], 1);
+            const hsize_t per_row = chunk[2] * rest * (v.real ? 8 : 4);
+            chunk[3] = std::clamp<hsize_t>(256 * 1024 / std::max<hsize_t>(per_row, 1), 1,
+                                           std::max<hsize_t>(tail[0], 1));
+        }
         for (auto& c : chunk)
             c = std::max<hsize_t>(c, 1);
         h5::handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose, "create a dataset property list");
-        if (s.steps > 0)
+        if (s.steps > 0) {
             h5::check(H5Pset_chunk(dcpl, static_cast<int>(chunk.size()), chunk.data()),
                       "set chunking");
+            if (meta_.compression > 0) {
+                h5::check(H5Pset_shuffle(dcpl), "set the shuffle filter");
+                h5::check(H5Pset_deflate(dcpl, static_cast<unsigned>(meta_.compression)),
+                          "set gzip");
+            }
+        }
         const auto space = h5::dataspace(shape);
         const hid_t type = v.real ? H5T_NATIVE_DOUBLE : H5T_NATIVE_UINT32;
         h5::handle ds(H5Dcreate2(root, v.name, type, space, H5P_DEFAULT, dcpl, H5P_DEFAULT),
@@ -493,7 +513,152 @@ void results_writer::end_point(const run_point& p) {
     h5::check(H5Fflush(s.file, H5F_SCOPE_LOCAL), "flush the results file");
 }
 
+double quantile_of_sorted(const std::vector<double>& sorted, double q) {
+    if (sorted.empty())
+        return 0;
+    const double h = (static_cast<double>(sorted.size()) - 1) * q;
+    const auto lo = static_cast<std::size_t>(std::floor(h));
+    const auto hi = std::min(lo + 1, sorted.size() - 1);
+    return sorted[lo] + (h - static_cast<double>(lo)) * (sorted[hi] - sorted[lo]);
+}
+
+namespace {
+
+// summary/<name> holds p5, p50 and p95 over replicates of every variable per variant;
+// summary/<name>_diff the same of (variant - variant 0) replicate by replicate, so with common
+// random numbers "scenario vs baseline" is one selection with its own band. Read back in blocks
+// of the period so memory stays at replicates x block.
+void write_summaries(hid_t root, const std::vector<h5::handle>& datasets,
+                     const std::map<std::string, h5::handle>& scales, int compression) {
+    h5::handle gcpl(H5Pcreate(H5P_GROUP_CREATE), H5Pclose, "create a group property list");
+    h5::check(H5Pset_link_creation_order(gcpl, H5P_CRT_ORDER_TRACKED | H5P_CRT_ORDER_INDEXED),
+              "track link creation order");
+    h5::handle group(H5Gcreate2(root, "summary", H5P_DEFAULT, gcpl, H5P_DEFAULT), H5Gclose,
+                     "create group 'summary'");
+    h5::attribute(
+        group, "long_name",
+        std::string("p5, p50 and p95 over replicates; *_diff: against the first variant"));
+    for (std::size_t i = 0; i < variables.size(); ++i) {
+        const auto& v = variables[i];
+        const h5::handle space(H5Dget_space(datasets[i]), H5Sclose, "get a dataspace");
+        const int rank = H5Sget_simple_extent_ndims(space);
+        std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+        H5Sget_simple_extent_dims(space, dims.data(), nullptr);
+        const hsize_t variants = dims[0], replicates = dims[1], length = dims[2];
+        hsize_t row = 1; // cells per period entry
+        for (std::size_t k = 3; k < dims.size(); ++k)
+            row *= dims[k];
+        std::vector<hsize_t> out_dims = dims;
+        out_dims[1] = summary_quantiles.size();
+        auto names = dims_of(v.shape);
+        names[1] = "quantile";
+        const auto create = [&](const std::string& name, const std::string& long_name) {
+            h5::handle dcpl(H5Pcreate(H5P_DATASET_CREATE), H5Pclose,
+                            "create a dataset property list");
+            if (compression > 0 && length > 0) {
+                std::vector<hsize_t> chunk = out_dims;
+                chunk[0] = 1;
+                h5::check(H5Pset_chunk(dcpl, rank, chunk.data()), "set chunking");
+                h5::check(H5Pset_shuffle(dcpl), "set the shuffle filter");
+                h5::check(H5Pset_deflate(dcpl, static_cast<unsigned>(compression)), "set gzip");
+            }
+            const auto out_space = h5::dataspace(out_dims);
+            h5::handle ds(H5Dcreate2(group, name.c_str(), H5T_NATIVE_DOUBLE, out_space, H5P_DEFAULT,
+                                     dcpl, H5P_DEFAULT),
+                          H5Dclose, fmt::format("create dataset 'summary/{}'", name));
+            h5::attribute(ds, "units", std::string(v.units));
+            h5::attribute(ds, "long_name", long_name);
+            for (unsigned axis = 0; axis < names.size(); ++axis)
+                h5::check(H5DSattach_scale(ds, scales.at(names[axis]), axis),
+                          fmt::format("attach dimension '{}'", names[axis]));
+            return ds;
+        };
+        const auto level =
+            create(v.name, fmt::format("{}: quantiles over replicates", v.long_name));
+        const auto diff =
+            create(std::string(v.name) + "_diff",
+                   fmt::format("{}: quantiles over replicates of the difference against "
+                               "the first variant",
+                               v.long_name));
+        if (length == 0 || replicates == 0)
+            continue;
+        // Periods per block so that one variant's block of all replicates stays under ~16M values.
+        const hsize_t block =
+            std::max<hsize_t>(1, (hsize_t{16} << 20) / std::max<hsize_t>(replicates * row, 1));
+        std::vector<double> base, values, sorted(replicates), q_level, q_diff;
+        for (hsize_t t0 = 0; t0 < length; t0 += block) {
+            const hsize_t n = std::min(block, length - t0);
+            const auto read = [&](hsize_t variant, std::vector<double>& to) {
+                std::vector<hsize_t> start(dims.size(), 0), count = dims;
+                start[0] = variant;
+                count[0] = 1;
+                start[2] = t0;
+                count[2] = n;
+                h5::check(H5Sselect_hyperslab(space, H5S_SELECT_SET, start.data(), nullptr,
+                                              count.data(), nullptr),
+                          "select a hyperslab");
+                to.resize(replicates * n * row);
+                const auto mem = h5::dataspace(count);
+                h5::check(
+                    H5Dread(datasets[i], H5T_NATIVE_DOUBLE, mem, space, H5P_DEFAULT, to.data()),
+                    fmt::format("read back '{}'", v.name));
+            };
+            read(0, base);
+            for (hsize_t variant = 0; variant < variants; ++variant) {
+                if (variant > 0)
+                    read(variant, values);
+                const auto& now = variant > 0 ? values : base;
+                const std::size_t cells = n * row;
+                q_level.assign(summary_quantiles.size() * cells, 0);
+                q_diff.assign(summary_quantiles.size() * cells, 0);
+                for (int pass = 0; pass < 2; ++pass)
+                    for (std::size_t c = 0; c < cells; ++c) {
+                        for (hsize_t r = 0; r < replicates; ++r)
+                            sorted[r] =
+                                now[r * cells + c] - (pass == 1 ? base[r * cells + c] : 0.0);
+                        std::sort(sorted.begin(), sorted.end());
+                        for (std::size_t q = 0; q < summary_quantiles.size(); ++q)
+                            (pass == 0 ? q_level : q_diff)[q * cells + c] =
+                                quantile_of_sorted(sorted, summary_quantiles[q]);
+                    }
+                std::vector<hsize_t> start(dims.size(), 0), count = out_dims;
+                start[0] = variant;
+                count[0] = 1;
+                start[2] = t0;
+                count[2] = n;
+                const auto mem = h5::dataspace(count);
+                for (const auto* target : {&level, &diff}) {
+                    const h5::handle file_space(H5Dget_space(*target), H5Sclose, "get a dataspace");
+                    h5::check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr,
+                                                  count.data(), nullptr),
+                              "select a hyperslab");
+                    h5::check(H5Dwrite(*target, H5T_NATIVE_DOUBLE, mem, file_space, H5P_DEFAULT,
+                                       (target == &level ? q_level : q_diff).data()),
+                              fmt::format("write the summary of '{}'", v.name));
+                }
+            }
+        }
+    }
+}
+
+std::string utc_time() {
+    return utc_now();
+}
+
+} // namespace
+
 void results_writer::end() {
+    if (s_) {
+        const std::array<double, 3> q = summary_quantiles;
+        const hsize_t nq = q.size();
+        auto quantile = h5::numeric_dataset<double>(
+            s_->file, "quantile", std::span<const hsize_t>(&nq, 1), std::span<const double>(q));
+        h5::check(H5DSset_scale(quantile, "quantile"), "make 'quantile' a dimension scale");
+        h5::attribute(quantile, "long_name", std::string("quantile over replicates"));
+        s_->scales.emplace("quantile", std::move(quantile));
+        write_summaries(s_->file, s_->datasets, s_->scales, meta_.compression);
+        h5::attribute(s_->file, "run_finished", utc_time());
+    }
     s_.reset(); // closes every dataset, then the file
     std::error_code ec;
     std::filesystem::rename(partial_, out_, ec);

@@ -5,6 +5,7 @@
 
 #include "engine/sim/recorder.hpp"
 
+#include <array>
 #include <cstdint>
 #include <filesystem>
 #include <memory>
@@ -22,7 +23,16 @@ struct results_metadata {
     std::uint64_t seed = 0;
     int threads = 0;
     std::vector<std::string> input_files;
+    std::vector<std::string> input_sha256; // parallel to input_files
+    std::string scenario_resolved;         // the scenario with defaults and overrides written out
+    std::string started_utc;
+    int compression = 0; // gzip level 0 (off) .. 9, with the shuffle filter
 };
+
+// Quantiles over replicates written under summary/ (numpy's default, linear interpolation).
+inline constexpr std::array<double, 3> summary_quantiles = {0.05, 0.5, 0.95};
+// The q-quantile of sorted values (numpy.quantile, method "linear").
+double quantile_of_sorted(const std::vector<double>& sorted, double q);
 
 // The variables the writer produces: name, dimensions, unit and meaning. Also printed by the
 // output dictionary in README.md; a test checks the two agree.

@@ -72,3 +72,21 @@ expect(2 ARGS network)
 expect(2 ARGS network ${WORK}/bad.toml -o ${WORK}/bad.graphml STDERR "time.yeers")
 expect(3 ARGS network ${SRC}/scenarios/amstelland-baseline.toml -o /proc/zorgsim-cannot-write/x.graphml
        STDERR "could not write results")
+
+# zorgsim export: CSV tables from a results file; not HDF5 or missing 2, unwritable directory 3.
+file(WRITE ${WORK}/one-year.toml "[region]\nbuiltin = \"amstelland\"\n[time]\nyears = 1\n")
+expect(0 ARGS run ${WORK}/one-year.toml -q -o ${WORK}/one-year.h5)
+expect(0 ARGS export ${WORK}/one-year.h5 --csv ${WORK}/csv STDOUT "neighbourhood_setting.csv: [0-9]+ rows")
+if(NOT EXISTS ${WORK}/csv/neighbourhood_setting.csv OR EXISTS ${WORK}/csv/neighbourhood_setting.csv.partial)
+  message(FATAL_ERROR "zorgsim export left no complete neighbourhood_setting.csv")
+endif()
+expect(2 ARGS export ${WORK}/bad.toml --csv ${WORK}/csv-bad STDERR "bad.toml: not an HDF5 results file")
+expect(2 ARGS export ${WORK}/does-not-exist.h5 --csv ${WORK}/csv-bad STDERR "does-not-exist.h5: no such file")
+expect(2 ARGS export ${WORK}/one-year.h5)
+if(EXISTS ${WORK}/csv-bad)
+  message(FATAL_ERROR "zorgsim export on bad input created its directory")
+endif()
+expect(3 ARGS export ${WORK}/one-year.h5 --csv /proc/zorgsim-cannot-write/csv
+       STDERR "could not write results: /proc/zorgsim-cannot-write/csv")
+file(WRITE ${WORK}/csv-is-a-file "")
+expect(3 ARGS export ${WORK}/one-year.h5 --csv ${WORK}/csv-is-a-file STDERR "csv-is-a-file")
