@@ -35,7 +35,7 @@ build: configure
 
 run: build
 	@mkdir -p results
-	$(ZORGSIM) run $(SCENARIO) -o results/$(basename $(notdir $(SCENARIO))).h5
+	$(ZORGSIM) run $(SCENARIO) --force -o results/$(basename $(notdir $(SCENARIO))).h5
 
 test: build
 	ctest --preset release -j $(JOBS)

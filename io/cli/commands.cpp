@@ -110,12 +110,19 @@ int run_command(const run_request& r) {
     // Installed before loading, so that Ctrl-C while the model is built also ends cleanly.
     std::signal(SIGINT, request_stop);
     std::signal(SIGTERM, request_stop);
-    auto l = load(r.scenario_file, r.seed, r.replicates);
     const auto out = r.output.value_or(std::filesystem::path("results") /
                                        (r.scenario_file.stem().string() + ".h5"));
     if (std::filesystem::is_directory(out))
         throw output_error(
             fmt::format("{}: is a directory; give a file name with -o", out.string()));
+    // Checked before the model is built, so a planner learns it at once, not after the run.
+    if (!r.force && std::filesystem::exists(out)) {
+        spdlog::error(
+            "{}: results file exists; give --force to overwrite it, or another name with -o",
+            out.string());
+        return exit_code::invalid_input;
+    }
+    auto l = load(r.scenario_file, r.seed, r.replicates);
     const int threads = r.threads > 0 ? r.threads : tbb::info::default_concurrency();
     for (const auto& w : l.frozen.warnings())
         spdlog::warn("{}", w);

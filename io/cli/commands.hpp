@@ -28,6 +28,7 @@ struct run_request {
     std::optional<std::uint64_t> seed;
     std::optional<std::uint32_t> replicates;
     bool quiet = false;
+    bool force = false; // overwrite an existing results file
     std::string command_line;
 };
 

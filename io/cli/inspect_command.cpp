@@ -20,12 +20,14 @@ std::string describe_results(const std::filesystem::path& file) {
             steps = length;
     }
     std::string out;
-    out += fmt::format("{}: \"{}\", region {}, written by zorgsim {} ({})\n", file.string(), attr("title"),
-                       attr("region"), attr("zorgsim_version"), attr("git_revision"));
-    out += fmt::format("scenario: {}; seed {}, {} replicate(s), {} thread(s)\n", attr("scenario_file"),
-                       attr("seed"), attr("replicates"), attr("threads"));
+    out +=
+        fmt::format("{}: \"{}\", region {}, written by zorgsim {} ({})\n", file.string(),
+                    attr("title"), attr("region"), attr("zorgsim_version"), attr("git_revision"));
+    out += fmt::format("scenario: {}; seed {}, {} replicate(s), {} thread(s)\n",
+                       attr("scenario_file"), attr("seed"), attr("replicates"), attr("threads"));
     out += fmt::format("variants: {}\n", fmt::join(c.variants, ", "));
-    out += fmt::format("period: {} steps of {} days from {}\n", steps, attr("step_days"), attr("start_date"));
+    out += fmt::format("period: {} steps of {} days from {}\n", steps, attr("step_days"),
+                       attr("start_date"));
     out += fmt::format("dimensions: {}\n", dims);
     out += "variables:\n";
     std::size_t width = 0;

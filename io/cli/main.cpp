@@ -44,6 +44,7 @@ int main(int argc, char** argv) {
                          ->check(CLI::Range(std::uint64_t{0}, std::uint64_t{INT64_MAX}));
     auto* rep_opt = run->add_option("--replicates", replicates, "override the number of replicates")
                         ->check(CLI::Range(1, 10000));
+    run->add_flag("--force", rr.force, "overwrite the results file if it exists");
     run->add_flag("-q,--quiet", rr.quiet, "print no summary");
     run->add_flag("-v,--verbose", verbose, "log more");
 

@@ -76,6 +76,15 @@ expect(3 ARGS network ${SRC}/scenarios/amstelland-baseline.toml -o /proc/zorgsim
 # zorgsim export: CSV tables from a results file; not HDF5 or missing 2, unwritable directory 3.
 file(WRITE ${WORK}/one-year.toml "[region]\nbuiltin = \"amstelland\"\n[time]\nyears = 1\n")
 expect(0 ARGS run ${WORK}/one-year.toml -q -o ${WORK}/one-year.h5)
+# An existing results file is kept, byte for byte, unless --force is given.
+file(SHA256 ${WORK}/one-year.h5 before)
+expect(2 ARGS run ${WORK}/one-year.toml -q -o ${WORK}/one-year.h5
+       STDERR "one-year.h5: results file exists; give --force to overwrite it")
+file(SHA256 ${WORK}/one-year.h5 after)
+if(NOT before STREQUAL after OR EXISTS ${WORK}/one-year.h5.partial)
+  message(FATAL_ERROR "a run without --force changed an existing results file")
+endif()
+expect(0 ARGS run ${WORK}/one-year.toml -q --force -o ${WORK}/one-year.h5)
 expect(0 ARGS export ${WORK}/one-year.h5 --csv ${WORK}/csv STDOUT "neighbourhood_setting.csv: [0-9]+ rows")
 if(NOT EXISTS ${WORK}/csv/neighbourhood_setting.csv OR EXISTS ${WORK}/csv/neighbourhood_setting.csv.partial)
   message(FATAL_ERROR "zorgsim export left no complete neighbourhood_setting.csv")

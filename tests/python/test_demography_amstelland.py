@@ -15,7 +15,7 @@ import numpy as np
 def main(zorgsim, scenario, work):
     os.makedirs(work, exist_ok=True)
     out = os.path.join(work, "amstelland-demography.h5")
-    subprocess.run([zorgsim, "run", scenario, "-o", out, "-q"], check=True)
+    subprocess.run([zorgsim, "run", scenario, "--force", "-o", out, "-q"], check=True)
     with h5py.File(out, "r") as f:
         years = f["year"][:]
         bands = [b.decode() if isinstance(b, bytes) else b for b in f["age_band"][:]]

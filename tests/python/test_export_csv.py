@@ -33,7 +33,7 @@ def main(zorgsim, scenario, work):
             shutil.rmtree(path)
         elif os.path.exists(path):
             os.remove(path)
-    subprocess.run([zorgsim, "run", scenario, "-o", out, "-q"], check=True)
+    subprocess.run([zorgsim, "run", scenario, "--force", "-o", out, "-q"], check=True)
     subprocess.run([zorgsim, "export", out, "--csv", csv_dir], check=True)
 
     failures = []

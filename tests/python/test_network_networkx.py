@@ -137,7 +137,7 @@ def main(zorgsim, scenario, work):
     with open(toml, "w") as f:
         f.write(open(scenario).read().replace("years = 10", "years = 1"))
     h5 = os.path.join(work, "one-year.h5")
-    subprocess.run([zorgsim, "run", toml, "-o", h5, "-q"], check=True)
+    subprocess.run([zorgsim, "run", toml, "--force", "-o", h5, "-q"], check=True)
     with h5py.File(h5, "r") as f:
         access = f["network/access_min"]
         dims = tuple(access.dims[i][0].name for i in range(access.ndim))

@@ -36,7 +36,7 @@ def main(zorgsim, scenario, work, plot):
     for f in (out, os.path.join(work, "dashboard", "dashboard.png"), os.path.join(work, "dashboard", "summary.csv")):
         if os.path.exists(f):
             os.remove(f)
-    subprocess.run([zorgsim, "run", scenario, "-o", out, "--replicates", "3", "-q"], check=True)
+    subprocess.run([zorgsim, "run", scenario, "--force", "-o", out, "--replicates", "3", "-q"], check=True)
     failures = []
 
     def check(ok, what):

@@ -19,7 +19,7 @@ import numpy as np
 def main(zorgsim, scenario, work):
     os.makedirs(work, exist_ok=True)
     first = os.path.join(work, "first.h5")
-    subprocess.run([zorgsim, "run", scenario, "-o", first, "-q", "--replicates", "5"], check=True)
+    subprocess.run([zorgsim, "run", scenario, "--force", "-o", first, "-q", "--replicates", "5"], check=True)
     failures = []
 
     def check(ok, what):
@@ -47,7 +47,7 @@ def main(zorgsim, scenario, work):
     again_toml = os.path.join(work, "resolved.toml")
     open(again_toml, "w").write(resolved)
     again = os.path.join(work, "again.h5")
-    subprocess.run([zorgsim, "run", again_toml, "-o", again, "-q"], check=True)
+    subprocess.run([zorgsim, "run", again_toml, "--force", "-o", again, "-q"], check=True)
     with h5py.File(first, "r") as a, h5py.File(again, "r") as b:
         names = []
         a.visit(lambda n: names.append(n) if isinstance(a[n], h5py.Dataset) else None)

@@ -19,7 +19,7 @@ def main(zorgsim, scenario, work):
     out = os.path.join(work, "small-xarray.h5")
     if os.path.exists(out):
         os.remove(out)
-    subprocess.run([zorgsim, "run", scenario, "-o", out, "-q"], check=True)
+    subprocess.run([zorgsim, "run", scenario, "--force", "-o", out, "-q"], check=True)
     failures = []
 
     def check(ok, what):
