@@ -113,15 +113,6 @@ std::vector<std::string> unique_labels(const std::vector<std::string>& names,
     return out;
 }
 
-std::string utc_now() {
-    const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
-    std::tm tm{};
-    gmtime_r(&t, &tm);
-    char buf[32];
-    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
-    return buf;
-}
-
 } // namespace
 
 std::vector<variable_info> results_variables() {
@@ -641,11 +632,16 @@ void write_summaries(hid_t root, const std::vector<h5::handle>& datasets,
     }
 }
 
-std::string utc_time() {
-    return utc_now();
-}
-
 } // namespace
+
+std::string utc_now() {
+    const auto t = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    return buf;
+}
 
 void results_writer::end() {
     if (s_) {
@@ -657,7 +653,7 @@ void results_writer::end() {
         h5::attribute(quantile, "long_name", std::string("quantile over replicates"));
         s_->scales.emplace("quantile", std::move(quantile));
         write_summaries(s_->file, s_->datasets, s_->scales, meta_.compression);
-        h5::attribute(s_->file, "run_finished", utc_time());
+        h5::attribute(s_->file, "run_finished", utc_now());
     }
     s_.reset(); // closes every dataset, then the file
     std::error_code ec;

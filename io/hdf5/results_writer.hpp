@@ -34,6 +34,10 @@ inline constexpr std::array<double, 3> summary_quantiles = {0.05, 0.5, 0.95};
 // The q-quantile of sorted values (numpy.quantile, method "linear").
 double quantile_of_sorted(const std::vector<double>& sorted, double q);
 
+// The current time in UTC as ISO 8601 ("2026-12-01T21:00:00Z"), as the provenance attributes hold
+// it.
+std::string utc_now();
+
 // The variables the writer produces: name, dimensions, unit and meaning. Also printed by the
 // output dictionary in README.md; a test checks the two agree.
 struct variable_info {
