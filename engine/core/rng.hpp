@@ -22,6 +22,7 @@ enum class rng_stream : std::uint8_t {
     management = 6,
     lever = 7,
     demography = 8,
+    prevention = 9,
 };
 
 class keyed_rng {

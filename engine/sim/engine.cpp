@@ -13,6 +13,8 @@
 #include <cmath>
 #include <deque>
 #include <fmt/format.h>
+#include <map>
+#include <set>
 
 namespace zorgsim {
 namespace {
@@ -49,19 +51,116 @@ struct demand_class {
     std::vector<double> need_cumulative; // P(need <= i | one need)
 };
 
-// A lever must name a need and two settings that the pathway table serves it in; the scenario
-// reader checks this with file positions, this guards every other caller of the engine.
-void check_levers(const care_parameters& care, const lever_set& levers) {
-    for (const auto& lever : levers.substitution) {
-        if (lever.need >= care.needs.size())
-            throw model_error(fmt::format("substitution lever names need #{}; only {} needs exist",
-                                          lever.need, care.needs.size()));
-        for (auto s : {lever.from, lever.to})
-            if (!care.step(lever.need, s))
-                throw model_error(
-                    fmt::format("substitution lever: need '{}' has no pathway row for '{}'",
-                                care.needs[lever.need].name, name_of(s)));
+// Levers must name needs, settings and providers the model has; the scenario reader checks this
+// with file positions, this guards every other caller of the engine.
+void check_need(const care_parameters& care, std::uint32_t need, std::string_view lever) {
+    if (need >= care.needs.size())
+        throw model_error(fmt::format("{} lever names need #{}; only {} needs exist", lever, need,
+                                      care.needs.size()));
+}
+void check_row(const care_parameters& care, std::uint32_t need, setting s, std::string_view lever) {
+    check_need(care, need, lever);
+    if (!care.step(need, s))
+        throw model_error(fmt::format("{} lever: need '{}' has no pathway row for '{}'", lever,
+                                      care.needs[need].name, name_of(s)));
+}
+void check_provider(const model& m, std::uint32_t provider, std::string_view lever) {
+    if (provider >= m.providers().size())
+        throw model_error(fmt::format("{} lever names provider #{}; only {} providers exist", lever,
+                                      provider, m.providers().size()));
+}
+bool practice_pool(setting s) {
+    return s == setting::gp || s == setting::poh_s || s == setting::poh_ggz;
+}
+
+void check_levers(const model& m, const lever_set& levers) {
+    const auto& care = m.care();
+    for (const auto& l : levers.substitution)
+        for (auto s : {l.from, l.to})
+            check_row(care, l.need, s, "substitution");
+    for (const auto& l : levers.social_prescribing)
+        for (auto s : {l.from, setting::welfare})
+            check_row(care, l.need, s, "social_prescribing");
+    for (const auto& l : levers.task_shift)
+        if (l.need)
+            check_row(care, *l.need, l.from, "task_shift");
+    for (const auto& l : levers.prevention)
+        check_need(care, l.need, "prevention");
+    for (const auto& l : levers.ehealth)
+        if (l.need)
+            check_need(care, *l.need, "ehealth");
+    for (const auto& l : levers.capacity)
+        if (l.provider) {
+            check_provider(m, *l.provider, "capacity");
+            if (m.server_of(*l.provider, l.where) == no_server)
+                throw model_error(fmt::format("capacity lever: provider '{}' has no '{}' pool",
+                                              m.providers().code[*l.provider], name_of(l.where)));
+        }
+    for (const auto& l : levers.practice_closure) {
+        check_provider(m, l.provider, "practice_closure");
+        if (m.providers().type[l.provider] != provider_type::gp_practice)
+            throw model_error(
+                fmt::format("practice_closure lever: provider '{}' is not a GP practice",
+                            m.providers().code[l.provider]));
     }
+    for (const auto& l : levers.collaboration)
+        if (!practice_pool(l.where))
+            throw model_error(fmt::format(
+                "collaboration lever: setting '{}' is not a practice pool (gp, poh_s, poh_ggz)",
+                name_of(l.where)));
+}
+
+// One routing change of a variant: substitution, social prescribing and task shift all move a
+// share of a need's new contacts from one setting to another.
+enum class move_kind : std::uint32_t { substitution = 0, social_prescribing = 1, task_shift = 2 };
+struct move_rule {
+    std::uint32_t need;
+    setting from, to;
+    eligibility who;
+    move_kind kind;
+    std::uint32_t lever; // index in the lever_set's vector of its kind
+    // The key of the rule's random draws: what it does, not where it stands in the file, so the
+    // same lever draws the same numbers in every variant.
+    std::uint32_t key() const {
+        return (static_cast<std::uint32_t>(kind) << 16) | (need << 8) |
+               (static_cast<std::uint32_t>(from) << 4) | static_cast<std::uint32_t>(to);
+    }
+};
+
+// The pathway table of a variant: the model's, plus the rows a task shift creates where a need
+// has none at the receiving setting (the sending row's tariff, wait and escalation, with the
+// lever's minutes factor).
+care_parameters variant_care(const care_parameters& base, const lever_set& levers,
+                             std::vector<move_rule>& moves) {
+    care_parameters care = base;
+    for (std::uint32_t i = 0; i < levers.substitution.size(); ++i) {
+        const auto& l = levers.substitution[i];
+        moves.push_back({l.need, l.from, l.to, l.who, move_kind::substitution, i});
+    }
+    for (std::uint32_t i = 0; i < levers.social_prescribing.size(); ++i) {
+        const auto& l = levers.social_prescribing[i];
+        moves.push_back(
+            {l.need, l.from, setting::welfare, eligibility::all, move_kind::social_prescribing, i});
+    }
+    for (std::uint32_t i = 0; i < levers.task_shift.size(); ++i) {
+        const auto& l = levers.task_shift[i];
+        for (std::uint32_t n = 0; n < care.needs.size(); ++n) {
+            if (l.need && *l.need != n)
+                continue;
+            const auto* from = care.step(n, l.from);
+            if (!from || l.from == l.to)
+                continue;
+            if (!care.step(n, l.to)) {
+                auto row = *from;
+                row.where = l.to;
+                row.share = 0;
+                row.minutes_per_contact *= l.minutes_factor;
+                care.pathways[n].push_back(row);
+            }
+            moves.push_back({n, l.from, l.to, eligibility::all, move_kind::task_shift, i});
+        }
+    }
+    return care;
 }
 
 class stepper {
@@ -71,14 +170,14 @@ public:
           residents_per_nb_(m.residents_per_neighbourhood()) {
         for (auto id : residents_.id)
             next_id_ = std::max(next_id_, id + 1);
-        const auto& care = m.care();
-        needs_ = care.needs.size();
+        check_levers(m, v.levers);
+        care_ = variant_care(m.care(), v.levers, moves_);
+        needs_ = care_.needs.size();
         nbs_ = m.neighbourhood_count();
         const auto providers = m.providers().size();
         if (m.servers().size() >= unroutable_base)
             throw model_error("too many capacity pools for the event encoding");
-        check_levers(care, v.levers);
-        validate_rates(care, m.time().step_years());
+        validate_rates(care_, m.time().step_years());
         classes_.resize(age_band_count * mask_classes);
         const double step_years = m.time().step_years();
         for (std::size_t b = 0; b < age_band_count; ++b)
@@ -87,7 +186,7 @@ public:
                 c.need_cumulative.resize(needs_);
                 double total = 0;
                 for (std::size_t n = 0; n < needs_; ++n) {
-                    const auto& spec = care.needs[n];
+                    const auto& spec = care_.needs[n];
                     const bool applies = !spec.applies_to || (mask & bit(*spec.applies_to)) != 0;
                     total += applies ? spec.rate_per_year[b] * step_years : 0.0;
                     c.need_cumulative[n] = total;
@@ -101,17 +200,24 @@ public:
         routes_.resize(needs_);
         for (std::size_t n = 0; n < needs_; ++n) {
             double total = 0;
-            for (const auto& row : care.pathways[n])
+            for (const auto& row : care_.pathways[n])
                 if (row.share > 0) {
                     total += row.share;
                     routes_[n].push_back({row.where, total});
                 }
         }
 
-        queues_.resize(m.servers().size());
-        expired_.resize(m.servers().size());
-        served_.resize(m.servers().size());
-        minutes_used_server_.assign(m.servers().size(), 0.0);
+        const auto servers = m.servers().size();
+        queues_.resize(servers);
+        expired_.resize(servers);
+        served_.resize(servers);
+        minutes_used_server_.assign(servers, 0.0);
+        spare_min_.assign(servers, 0.0);
+        queue_served_.assign(servers, 0);
+        queue_wait_.assign(servers, 0);
+        server_capacity_.assign(servers, 0.0);
+        extra_min_.assign(servers, 0.0);
+        server_closed_.assign(servers, 0);
         const std::size_t ns = nbs_ * setting_count;
         demand_.resize(ns);
         contacts_.resize(ns);
@@ -120,35 +226,65 @@ public:
         wait_.resize(ns);
         cost_.resize(ns);
         demand_by_need_.resize(nbs_ * needs_);
-        backlog_.resize(providers);
-        provider_contacts_.resize(providers);
+        unmet_by_need_.resize(nbs_ * needs_);
+        minutes_.assign(needs_ * setting_count, 0.0);
+        for (auto* column : {&backlog_, &provider_contacts_, &arrivals_, &left_unserved_,
+                             &provider_wait_, &queue_weeks_, &listed_, &gp_contacts_})
+            column->resize(providers);
         minutes_used_.resize(providers);
         capacity_.assign(providers, 0.0);
-        for (const auto& s : m.servers())
-            capacity_[s.provider] += s.capacity_min_per_week;
+        gp_capacity_.assign(providers, 0.0);
+        count_listed();
+        // Collaboration partners: the practice pools of each WSV, per pool setting, in index order.
+        if (!v.levers.collaboration.empty())
+            for (std::uint32_t i = 0; i < servers; ++i) {
+                const auto& sv = m.servers()[i];
+                if (practice_pool(sv.where))
+                    wsv_pools_[{m.providers().wsv[sv.provider], sv.where}].push_back(i);
+            }
     }
 
     void step(std::size_t k, recorder& rec) {
         now_ = static_cast<std::uint32_t>(k);
         for (auto* v : {&demand_, &contacts_, &escalated_, &unmet_, &wait_, &demand_by_need_,
-                        &backlog_, &provider_contacts_})
+                        &unmet_by_need_, &backlog_, &provider_contacts_, &arrivals_,
+                        &left_unserved_, &provider_wait_, &queue_weeks_, &gp_contacts_})
             std::fill(v->begin(), v->end(), 0u);
         std::fill(cost_.begin(), cost_.end(), 0.0);
         std::fill(minutes_used_.begin(), minutes_used_.end(), 0.0);
 
-        const double year = m_.time().step_decimal_year(k);
-        moved_.clear();
-        for (const auto& lever : v_.levers.substitution)
-            moved_.push_back(moved_share(lever, year));
+        year_ = m_.time().step_decimal_year(k);
+        close_practices();
+        apply_levers();
 
         expire();
         draw_demand();
         serve();
+        collaborate();
         account();
 
-        rec.record(step_view{point_, k, residents_per_nb_, demand_, demand_by_need_, contacts_,
-                             escalated_, unmet_, cost_, wait_, backlog_, provider_contacts_,
-                             minutes_used_, capacity_});
+        rec.record(step_view{point_,
+                             k,
+                             residents_per_nb_,
+                             demand_,
+                             demand_by_need_,
+                             contacts_,
+                             escalated_,
+                             unmet_,
+                             cost_,
+                             wait_,
+                             backlog_,
+                             provider_contacts_,
+                             minutes_used_,
+                             capacity_,
+                             unmet_by_need_,
+                             arrivals_,
+                             left_unserved_,
+                             provider_wait_,
+                             queue_weeks_,
+                             listed_,
+                             gp_contacts_,
+                             gp_capacity_});
     }
 
     // The population's year: deaths, migration, births, ageing and new conditions.
@@ -158,6 +294,7 @@ public:
         std::fill(residents_per_nb_.begin(), residents_per_nb_.end(), 0u);
         for (auto h : residents_.neighbourhood)
             ++residents_per_nb_[h];
+        count_listed();
         rec.record_year(year_view{point_, year_index,
                                   m_.time().start.year + static_cast<int>(year_index), &report});
     }
@@ -165,6 +302,116 @@ public:
 private:
     std::size_t cell(std::uint32_t nb, setting s) const {
         return nb * setting_count + static_cast<std::size_t>(s);
+    }
+    const pathway_step& row(std::uint32_t need, setting s) const { return *care_.step(need, s); }
+
+    void count_listed() {
+        std::fill(listed_.begin(), listed_.end(), 0u);
+        for (auto p : residents_.practice)
+            if (p != no_practice)
+                ++listed_[p];
+    }
+
+    // Practices whose closure date has come close: their residents are listed elsewhere by the
+    // network's min-cost flow, and the lever's share of their staff follows the residents.
+    void close_practices() {
+        std::vector<std::uint32_t> closing;
+        std::vector<double> staff_move;
+        for (std::uint32_t i = 0; i < v_.levers.practice_closure.size(); ++i) {
+            const auto& l = v_.levers.practice_closure[i];
+            if (closure_done_.contains(i) || !closed(l, year_))
+                continue;
+            closure_done_.insert(i);
+            closing.push_back(l.provider);
+            staff_move.push_back(l.staff_move_share);
+        }
+        if (closing.empty())
+            return;
+        std::vector<std::uint32_t> moved_from(residents_.size(), no_practice);
+        for (std::size_t r = 0; r < residents_.size(); ++r)
+            if (std::find(closing.begin(), closing.end(), residents_.practice[r]) != closing.end())
+                moved_from[r] = residents_.practice[r];
+        reassign_after_closure(residents_, m_.network(), closing);
+        for (std::size_t c = 0; c < closing.size(); ++c) {
+            // Residents received per practice from this closure, in provider order.
+            std::map<std::uint32_t, std::uint32_t> received;
+            std::uint64_t total = 0;
+            for (std::size_t r = 0; r < residents_.size(); ++r)
+                if (moved_from[r] == closing[c] && residents_.practice[r] != no_practice) {
+                    ++received[residents_.practice[r]];
+                    ++total;
+                }
+            for (auto pool : {setting::gp, setting::poh_s, setting::poh_ggz}) {
+                const auto from = m_.server_of(closing[c], pool);
+                if (from == no_server)
+                    continue;
+                server_closed_[from] = 1;
+                const double staff = staff_move[c] * m_.servers()[from].capacity_min_per_week;
+                for (const auto& [practice, n] : received)
+                    if (const auto to = m_.server_of(practice, pool); to != no_server)
+                        extra_min_[to] += staff * n / static_cast<double>(total);
+            }
+        }
+        count_listed();
+    }
+
+    // This step's capacities, routing shares, minutes per contact and pooled shares.
+    void apply_levers() {
+        const auto& levers = v_.levers;
+        const auto& servers = m_.servers();
+        for (std::size_t i = 0; i < servers.size(); ++i) {
+            const auto& sv = servers[i];
+            const double base = sv.capacity_min_per_week;
+            double cap = base;
+            for (const auto& l : levers.workforce_trend)
+                if (l.where == sv.where)
+                    cap *= workforce_factor(l, year_);
+            for (const auto& l : levers.capacity)
+                if (l.where == sv.where && (!l.provider || *l.provider == sv.provider))
+                    cap += capacity_change_min(
+                        l, base,
+                        m_.care().minutes_per_fte_per_week[static_cast<std::size_t>(sv.where)],
+                        year_);
+            cap += extra_min_[i];
+            server_capacity_[i] = server_closed_[i] ? 0.0 : std::max(0.0, cap);
+        }
+        move_share_.clear();
+        for (const auto& mv : moves_) {
+            switch (mv.kind) {
+            case move_kind::substitution:
+                move_share_.push_back(moved_share(levers.substitution[mv.lever], year_));
+                break;
+            case move_kind::social_prescribing:
+                move_share_.push_back(
+                    moved_share(as_substitution(levers.social_prescribing[mv.lever]), year_));
+                break;
+            case move_kind::task_shift:
+                move_share_.push_back(shifted_share(levers.task_shift[mv.lever], year_));
+                break;
+            }
+        }
+        prevented_.assign(needs_, 0.0);
+        for (const auto& l : levers.prevention)
+            prevented_[l.need] =
+                1.0 - (1.0 - prevented_[l.need]) * (1.0 - prevented_share(l, year_));
+        for (std::uint32_t n = 0; n < needs_; ++n)
+            for (const auto& r : care_.pathways[n]) {
+                double f = 1.0;
+                for (const auto& l : levers.ehealth)
+                    if (l.where == r.where && (!l.need || *l.need == n))
+                        f *= minutes_factor(l, year_);
+                minutes_[n * setting_count + static_cast<std::size_t>(r.where)] =
+                    r.minutes_per_contact * f;
+            }
+        pooled_.fill(0.0);
+        for (const auto& l : levers.collaboration) {
+            auto& p = pooled_[static_cast<std::size_t>(l.where)];
+            p = std::max(p, pooled_share(l, year_));
+        }
+    }
+
+    double minutes(std::uint32_t need, setting s) const {
+        return minutes_[need * setting_count + static_cast<std::size_t>(s)];
     }
 
     // Needs that have waited longer than their pathway allows leave the queue: on to the next
@@ -177,8 +424,7 @@ private:
             auto& q = queues_[i];
             const auto where = servers[i].where;
             std::erase_if(q, [&](const cohort& c) {
-                const auto* row = m_.care().step(c.need, where);
-                if (now_ - c.arrival_step <= row->max_wait_weeks)
+                if (now_ - c.arrival_step <= row(c.need, where).max_wait_weeks)
                     return false;
                 out.push_back(c);
                 return true;
@@ -186,26 +432,34 @@ private:
         });
         for (std::size_t i = 0; i < servers.size(); ++i) {
             const auto where = servers[i].where;
+            const auto provider = servers[i].provider;
             for (const auto& c : expired_[i]) {
-                const auto* row = m_.care().step(c.need, where);
-                if (row->escalates_to == escalate_to_unmet) {
+                left_unserved_[provider] += c.count;
+                queue_weeks_[provider] += c.count * (now_ - c.arrival_step);
+                const auto& r = row(c.need, where);
+                if (r.escalates_to == escalate_to_unmet) {
                     unmet_[cell(c.neighbourhood, where)] += c.count;
+                    unmet_by_need_[c.neighbourhood * needs_ + c.need] += c.count;
                     continue;
                 }
                 escalated_[cell(c.neighbourhood, where)] += c.count;
-                const auto to = static_cast<setting>(row->escalates_to);
-                const auto target = m_.escalation_target(to, c.neighbourhood, servers[i].provider);
-                if (target == no_server)
+                const auto to = static_cast<setting>(r.escalates_to);
+                const auto target = m_.escalation_target(to, c.neighbourhood, provider);
+                if (target == no_server) {
                     unmet_[cell(c.neighbourhood, to)] += c.count;
-                else
+                    unmet_by_need_[c.neighbourhood * needs_ + c.need] += c.count;
+                } else {
                     queues_[target].push_back({now_, c.neighbourhood, c.count, c.need});
+                    arrivals_[servers[target].provider] += c.count;
+                }
             }
         }
     }
 
-    setting pick_setting(std::uint32_t resident, std::uint32_t need, std::uint32_t draw,
+    setting pick_setting(std::uint32_t i, std::uint32_t need, std::uint32_t draw,
                          double u_contact) const {
-        const auto& spec = m_.care().needs[need];
+        const auto resident = residents_.id[i];
+        const auto& spec = care_.needs[need];
         const bool stable = spec.routing == routing_rule::per_resident;
         const double u =
             stable ? keyed_rng::uniform(rng_.words(rng_stream::management, resident, 0, need)[0])
@@ -215,26 +469,24 @@ private:
         while (k + 1 < r.size() && u >= r[k].cumulative)
             ++k;
         setting s = r[k].where;
-        const auto& levers = v_.levers.substitution;
-        for (std::uint32_t li = 0; li < levers.size(); ++li) {
-            if (levers[li].need != need || levers[li].from != s || moved_[li] <= 0)
+        for (std::size_t li = 0; li < moves_.size(); ++li) {
+            const auto& mv = moves_[li];
+            if (mv.need != need || mv.from != s || move_share_[li] <= 0 ||
+                !eligible(mv.who, residents_.conditions[i]))
                 continue;
             // Stable routing keeps the lever's draw per resident, so a moved patient stays moved.
-            // Keyed by what the lever does (need, from, to), not by its position in the file, so
-            // the same lever draws the same numbers in every variant.
-            const auto what = (need << 8) | (static_cast<std::uint32_t>(levers[li].from) << 4) |
-                              static_cast<std::uint32_t>(levers[li].to);
-            const auto lever_draw = (stable ? 0u : (draw & 0x3Fu) << 18) | (what & 0x3FFFFu);
+            const auto lever_draw = (stable ? 0u : (draw & 0x3Fu) << 18) | (mv.key() & 0x3FFFFu);
             const double ul = keyed_rng::uniform(
                 rng_.words(rng_stream::lever, resident, stable ? 0 : now_, lever_draw)[0]);
-            if (ul < moved_[li])
-                s = levers[li].to;
+            if (ul < move_share_[li])
+                s = mv.to;
         }
         return s;
     }
 
     void draw_demand() {
         const auto& res = residents_;
+        const bool prevention = !v_.levers.prevention.empty();
         tbb::parallel_for(
             tbb::blocked_range<std::size_t>(0, res.size(), 8192),
             [&](const tbb::blocked_range<std::size_t>& range) {
@@ -254,7 +506,14 @@ private:
                         std::uint32_t need = 0;
                         while (need + 1 < needs_ && un >= c.need_cumulative[need])
                             ++need;
-                        const auto s = pick_setting(id, need, j, keyed_rng::uniform(w[1]));
+                        // Prevention thins the drawn needs with draws of its own, so every
+                        // other need, and every other variant's numbers, stay as they were.
+                        if (prevention && prevented_[need] > 0 &&
+                            keyed_rng::uniform(rng_.words(rng_stream::prevention, id, now_, j)[0]) <
+                                prevented_[need])
+                            continue;
+                        const auto s = pick_setting(static_cast<std::uint32_t>(i), need, j,
+                                                    keyed_rng::uniform(w[1]));
                         const auto srv = m_.route(s, nb, res.practice[i], keyed_rng::uniform(w[2]));
                         const auto key_server =
                             srv == no_server ? unroutable_base | static_cast<std::uint32_t>(s)
@@ -285,40 +544,76 @@ private:
                 const auto s = static_cast<setting>(srv & 0xFF);
                 demand_[cell(nb, s)] += count;
                 unmet_[cell(nb, s)] += count;
+                unmet_by_need_[nb * needs_ + need] += count;
             } else {
                 demand_[cell(nb, servers[srv].where)] += count;
                 queues_[srv].push_back({now_, nb, count, need});
+                arrivals_[servers[srv].provider] += count;
             }
             i = j;
         }
     }
 
-    // Each pool serves its backlog first-come first-served within its weekly minutes; a cohort
-    // that does not fit whole is served in part and blocks the queue behind it.
+    // Serves queue `from` first-come first-served with up to `minutes` minutes of server `by`;
+    // a cohort that does not fit whole is served in part and blocks the queue behind it. Returns
+    // the minutes left.
+    double serve_queue(std::size_t from, std::size_t by, double minutes_left) {
+        auto& q = queues_[from];
+        const auto where = m_.servers()[from].where;
+        while (!q.empty()) {
+            auto& c = q.front();
+            const double per_contact = minutes(c.need, where);
+            const auto fits = static_cast<std::uint32_t>(
+                std::min<double>(c.count, std::floor(minutes_left / per_contact + 1e-9)));
+            if (fits > 0) {
+                const auto waited = fits * (now_ - c.arrival_step);
+                served_[by].push_back({c.neighbourhood, c.need, fits, waited});
+                queue_served_[from] += fits;
+                queue_wait_[from] += waited;
+                minutes_left -= fits * per_contact;
+                c.count -= fits;
+            }
+            if (c.count > 0)
+                break;
+            q.pop_front();
+        }
+        return minutes_left;
+    }
+
     void serve() {
         const auto& servers = m_.servers();
         tbb::parallel_for(std::size_t{0}, servers.size(), [&](std::size_t i) {
-            auto& out = served_[i];
-            out.clear();
-            auto& q = queues_[i];
-            const auto where = servers[i].where;
-            double remaining = servers[i].capacity_min_per_week;
-            while (!q.empty()) {
-                auto& c = q.front();
-                const double minutes = m_.care().step(c.need, where)->minutes_per_contact;
-                const auto fits = static_cast<std::uint32_t>(
-                    std::min<double>(c.count, std::floor(remaining / minutes + 1e-9)));
-                if (fits > 0) {
-                    out.push_back({c.neighbourhood, c.need, fits, fits * (now_ - c.arrival_step)});
-                    remaining -= fits * minutes;
-                    c.count -= fits;
-                }
-                if (c.count > 0)
-                    break;
-                q.pop_front();
-            }
-            minutes_used_server_[i] = servers[i].capacity_min_per_week - std::max(0.0, remaining);
+            served_[i].clear();
+            queue_served_[i] = 0;
+            queue_wait_[i] = 0;
+            const double left = std::max(0.0, serve_queue(i, i, server_capacity_[i]));
+            minutes_used_server_[i] = server_capacity_[i] - left;
+            spare_min_[i] = left;
         });
+    }
+
+    // WSV pooling: partners' offered spare minutes serve what is still waiting, pools and
+    // partners taken in index order so the result does not depend on threads.
+    void collaborate() {
+        for (auto& [key, pools] : wsv_pools_) {
+            const double share = pooled_[static_cast<std::size_t>(key.second)];
+            if (share <= 0)
+                continue;
+            for (auto waiting : pools) {
+                if (queues_[waiting].empty())
+                    continue;
+                for (auto partner : pools) {
+                    if (partner == waiting || spare_min_[partner] <= 0 || server_closed_[partner])
+                        continue;
+                    const double offered = share * spare_min_[partner];
+                    const double left = serve_queue(waiting, partner, offered);
+                    minutes_used_server_[partner] += offered - left;
+                    spare_min_[partner] -= offered - left;
+                    if (queues_[waiting].empty())
+                        break;
+                }
+            }
+        }
     }
 
     void account() {
@@ -330,12 +625,23 @@ private:
                 const auto at = cell(s.neighbourhood, where);
                 contacts_[at] += s.contacts;
                 wait_[at] += s.wait_weeks_sum;
-                cost_[at] += s.contacts * m_.care().step(s.need, where)->tariff_eur;
+                cost_[at] += s.contacts * row(s.need, where).tariff_eur;
                 provider_contacts_[provider] += s.contacts;
+                if (where == setting::gp)
+                    gp_contacts_[provider] += s.contacts;
             }
+            provider_wait_[provider] += queue_wait_[i];
+            queue_weeks_[provider] += queue_wait_[i];
             minutes_used_[provider] += minutes_used_server_[i];
             for (const auto& c : queues_[i])
                 backlog_[provider] += c.count;
+        }
+        std::fill(capacity_.begin(), capacity_.end(), 0.0);
+        std::fill(gp_capacity_.begin(), gp_capacity_.end(), 0.0);
+        for (std::size_t i = 0; i < servers.size(); ++i) {
+            capacity_[servers[i].provider] += server_capacity_[i];
+            if (servers[i].where == setting::gp)
+                gp_capacity_[servers[i].provider] += server_capacity_[i];
         }
     }
 
@@ -351,22 +657,38 @@ private:
     resident_table residents_; // this run point's population, changed by demography each year
     std::vector<std::uint32_t> residents_per_nb_;
     std::uint32_t next_id_ = 0;
+    care_parameters care_; // the model's pathways plus rows created by task shifts
+    std::vector<move_rule> moves_;
     std::size_t needs_ = 0;
     std::size_t nbs_ = 0;
     std::uint32_t now_ = 0;
+    double year_ = 0;
     std::vector<demand_class> classes_;
     std::vector<std::vector<route_share>> routes_;
-    std::vector<double> moved_;
+    // This step's lever effects.
+    std::vector<double> move_share_;             // per move rule
+    std::vector<double> prevented_;              // per need
+    std::vector<double> minutes_;                // per need x setting
+    std::array<double, setting_count> pooled_{}; // collaboration share per setting
+    std::vector<double> server_capacity_;        // minutes this step
+    std::vector<double> extra_min_;              // staff minutes received from closed practices
+    std::vector<std::uint8_t> server_closed_;
+    std::set<std::uint32_t> closure_done_;
+    std::map<std::pair<std::uint32_t, setting>, std::vector<std::uint32_t>> wsv_pools_;
+
     std::vector<std::deque<cohort>> queues_;
     std::vector<std::vector<cohort>> expired_;
     std::vector<std::vector<served>> served_;
-    std::vector<double> minutes_used_server_;
+    std::vector<double> minutes_used_server_, spare_min_;
+    std::vector<std::uint32_t> queue_served_, queue_wait_;
     tbb::enumerable_thread_specific<std::vector<std::uint64_t>> events_;
     std::vector<std::uint64_t> all_events_;
-    std::vector<std::uint32_t> demand_, contacts_, escalated_, unmet_, wait_, demand_by_need_;
+    std::vector<std::uint32_t> demand_, contacts_, escalated_, unmet_, wait_, demand_by_need_,
+        unmet_by_need_;
     std::vector<double> cost_;
-    std::vector<std::uint32_t> backlog_, provider_contacts_;
-    std::vector<double> minutes_used_, capacity_;
+    std::vector<std::uint32_t> backlog_, provider_contacts_, arrivals_, left_unserved_,
+        provider_wait_, queue_weeks_, listed_, gp_contacts_;
+    std::vector<double> minutes_used_, capacity_, gp_capacity_;
 };
 
 } // namespace

@@ -29,6 +29,14 @@ void memory_recorder::record(const step_view& v) {
     append(s.cost_eur, v.cost_eur);
     append(s.minutes_used, v.minutes_used);
     append(s.capacity_min, v.capacity_min);
+    append(s.unmet_by_need, v.unmet_by_need);
+    append(s.provider_arrivals, v.provider_arrivals);
+    append(s.provider_left_unserved, v.provider_left_unserved);
+    append(s.provider_wait_weeks_sum, v.provider_wait_weeks_sum);
+    append(s.provider_queue_weeks_sum, v.provider_queue_weeks_sum);
+    append(s.listed, v.listed);
+    append(s.gp_contacts, v.gp_contacts);
+    append(s.gp_capacity_min, v.gp_capacity_min);
     ++s.steps;
 }
 

@@ -13,8 +13,10 @@ namespace zorgsim {
 
 struct point_series {
     std::vector<std::uint32_t> residents, demand, demand_by_need, contacts, escalated, unmet,
-        wait_weeks_sum, backlog, provider_contacts;
-    std::vector<double> cost_eur, minutes_used, capacity_min;
+        wait_weeks_sum, backlog, provider_contacts, unmet_by_need, provider_arrivals,
+        provider_left_unserved, provider_wait_weeks_sum, provider_queue_weeks_sum, listed,
+        gp_contacts;
+    std::vector<double> cost_eur, minutes_used, capacity_min, gp_capacity_min;
     std::size_t steps = 0;
     std::vector<demography_year> years; // one per simulated year, when demography is on
 

@@ -21,8 +21,9 @@ model::model(model_inputs in) : in_(std::move(in)) {
     if (in_.area.population() == 0)
         throw model_error("the region has no residents: population.csv gives 0 persons everywhere");
     if (in_.area.population() >= 0xFFFFFFF0ull)
-        throw model_error(fmt::format("the region has {} residents; at most 4,294,967,280 are supported",
-                                      in_.area.population()));
+        throw model_error(
+            fmt::format("the region has {} residents; at most 4,294,967,280 are supported",
+                        in_.area.population()));
     residents_ = generate_residents(in_.area, in_.prevalence, in_.population_seed);
     network_ = provider_network(in_.area, p, in_.network);
     registration_ = register_with_practices(residents_, network_);
@@ -51,12 +52,14 @@ model::model(model_inputs in) : in_(std::move(in)) {
     for (std::uint32_t q = 0; q < p.size(); ++q)
         for (std::size_t s = 0; s < setting_count; ++s) {
             const auto type = provider_type_of(static_cast<setting>(s));
-            referral_first_[q * setting_count + s] = static_cast<std::uint32_t>(referral_to_.size());
+            referral_first_[q * setting_count + s] =
+                static_cast<std::uint32_t>(referral_to_.size());
             if (p.type[q] != provider_type::gp_practice || line_of(type) != care_line::second)
                 continue;
             const auto first = referral_to_.size();
             double total = 0;
-            for (auto [e, end] = boost::out_edges(network_.vertex_of_provider(q), g); e != end; ++e) {
+            for (auto [e, end] = boost::out_edges(network_.vertex_of_provider(q), g); e != end;
+                 ++e) {
                 const auto& edge = g[*e];
                 const auto to = network_.provider_of_vertex(boost::target(*e, g));
                 if (edge.kind != edge_kind::referral || p.type[to] != type || edge.share <= 0)
@@ -79,10 +82,10 @@ model::model(model_inputs in) : in_(std::move(in)) {
         const auto n = *in_.care.need_index(need.name);
         for (const auto& row : in_.care.pathways[n])
             if (row.share > 0 && capacity[static_cast<std::size_t>(row.where)] <= 0)
-                warnings_.push_back(fmt::format(
-                    "need '{}' sends {:.0f}% of its contacts to '{}', but no provider of the region has "
-                    "capacity there: they will all count as unmet",
-                    need.name, 100 * row.share, name_of(row.where)));
+                warnings_.push_back(fmt::format("need '{}' sends {:.0f}% of its contacts to '{}', "
+                                                "but no provider of the region has "
+                                                "capacity there: they will all count as unmet",
+                                                need.name, 100 * row.share, name_of(row.where)));
     }
 }
 

@@ -49,6 +49,18 @@ struct step_view {
     std::span<const std::uint32_t> provider_contacts; // [provider]
     std::span<const double> minutes_used;             // [provider]
     std::span<const double> capacity_min;             // [provider]
+    std::span<const std::uint32_t> unmet_by_need;     // given up [nb x need]
+    // Queue flows per provider (all its pools), for Little's law: needs joining its queues (new
+    // or escalated in), needs leaving them unserved (escalated on or unmet), weeks waited by the
+    // contacts served from its queues (also when a partner served them), and weeks spent in its
+    // queues by every need that left them (served or not).
+    std::span<const std::uint32_t> provider_arrivals;
+    std::span<const std::uint32_t> provider_left_unserved;
+    std::span<const std::uint32_t> provider_wait_weeks_sum;
+    std::span<const std::uint32_t> provider_queue_weeks_sum;
+    std::span<const std::uint32_t> listed;      // residents listed at the practice [provider]
+    std::span<const std::uint32_t> gp_contacts; // served by the gp pool [provider]
+    std::span<const double> gp_capacity_min;    // minutes of the gp pool [provider]
 };
 
 // The population's year, handed over once per simulated year after its demographic changes.

@@ -27,7 +27,7 @@
 namespace zorgsim::io {
 namespace {
 
-enum class layout { nb, nb_setting, nb_need, provider, year, year_band_sex, year_condition };
+enum class layout { nb, nb_setting, nb_need, provider, line, year, year_band_sex, year_condition };
 
 bool yearly(layout l) {
     return l == layout::year || l == layout::year_band_sex || l == layout::year_condition;
@@ -42,7 +42,7 @@ struct variable_def {
 };
 
 // One row per dataset; the order is the order in the file.
-constexpr std::array<variable_def, 19> variables = {{
+constexpr std::array<variable_def, 30> variables = {{
     {"residents", layout::nb, false, "persons", "residents living in the neighbourhood"},
     {"demand", layout::nb_setting, false, "contacts",
      "new care needs arising, by the setting they were first routed to"},
@@ -63,6 +63,30 @@ constexpr std::array<variable_def, 19> variables = {{
      "staff minutes available (all pools of the provider)"},
     {"utilisation", layout::provider, true, "1",
      "minutes_used / capacity_min (0 where no capacity)"},
+    {"unmet_by_need", layout::nb_need, false, "contacts",
+     "needs given up (unmet need), by need, wherever they were given up"},
+    {"provider_arrivals", layout::provider, false, "contacts",
+     "needs joining the provider's queues (new or escalated in)"},
+    {"provider_left_unserved", layout::provider, false, "contacts",
+     "needs leaving the provider's queues unserved (escalated on or unmet)"},
+    {"provider_wait_weeks_sum", layout::provider, false, "weeks",
+     "weeks waited by the contacts served from the provider's queues; divide by "
+     "provider_contacts for the mean wait"},
+    {"provider_queue_weeks_sum", layout::provider, false, "weeks",
+     "weeks spent in the provider's queues by every need that left them, served or not "
+     "(Little's law: mean backlog = arrivals per week x this / needs leaving)"},
+    {"listed", layout::provider, false, "persons",
+     "residents listed at the GP practice (0 for other providers)"},
+    {"gp_contacts", layout::provider, false, "contacts", "contacts served by the practice's GPs"},
+    {"gp_fte", layout::provider, true, "FTE",
+     "GP FTE of the practice this step, after capacity, workforce and closure levers"},
+    {"listed_per_gp_fte", layout::provider, true, "persons FTE-1",
+     "listed residents per GP FTE, against the norm practice of 2,095 (attribute norm)"},
+    {"gp_contacts_per_gp_fte_year", layout::provider, true, "contacts FTE-1 year-1",
+     "GP contacts per GP FTE, at this step's rate per year, against about 9,500 (attribute norm)"},
+    {"spend_eur", layout::line, true, "EUR",
+     "cost of contacts served (tariffs) by funding line: first line (GP practice, pharmacy, "
+     "physiotherapy, district nursing, welfare), out-of-hours GP, second line"},
     {"population", layout::year_band_sex, false, "persons",
      "residents at the end of the simulated year (constant without demography)"},
     {"deaths", layout::year, false, "persons", "deaths during the simulated year"},
@@ -72,6 +96,26 @@ constexpr std::array<variable_def, 19> variables = {{
     {"new_cases", layout::year_condition, false, "persons",
      "residents newly diagnosed with the condition during the simulated year"},
 }};
+
+// Funding lines of spend_eur, and the line each setting's tariffs are paid from.
+constexpr std::array<std::string_view, 3> funding_lines = {"first_line", "out_of_hours",
+                                                           "second_line"};
+std::size_t funding_line_of(setting s) {
+    if (s == setting::out_of_hours_gp)
+        return 1;
+    return line_of(provider_type_of(s)) == care_line::first ? 0 : 2;
+}
+
+// Norms a planner reads provider workload against (DOMAIN 2.1 and 8.6).
+constexpr double norm_listed_per_gp_fte = 2095;
+constexpr double norm_gp_contacts_per_fte_year = 9500;
+
+std::size_t variable_index(std::string_view name) {
+    for (std::size_t i = 0; i < variables.size(); ++i)
+        if (name == variables[i].name)
+            return i;
+    throw std::logic_error(std::string(name));
+}
 
 constexpr const char* neighbourhood_coordinates =
     "neighbourhood_code neighbourhood_municipality neighbourhood_wsv neighbourhood_lon "
@@ -89,6 +133,8 @@ std::vector<std::string> dims_of(layout l) {
         return {"variant", "replicate", "time", "neighbourhood", "need"};
     case layout::provider:
         return {"variant", "replicate", "time", "provider"};
+    case layout::line:
+        return {"variant", "replicate", "time", "funding_line"};
     case layout::year:
         return {"variant", "replicate", "year"};
     case layout::year_band_sex:
@@ -130,6 +176,7 @@ struct results_writer::state {
     std::vector<std::vector<std::uint32_t>> ints;
     std::vector<std::vector<double>> reals;
     std::size_t steps = 0, years = 0, nbs = 0, providers = 0, needs = 0;
+    double gp_min_per_fte = 0, steps_per_year = 0;
     persons_by_band_sex initial_population{};
     std::size_t recorded = 0;
     run_point point;
@@ -144,6 +191,8 @@ struct results_writer::state {
             return nbs * needs;
         case layout::provider:
             return providers;
+        case layout::line:
+            return funding_lines.size();
         case layout::year:
             return 1;
         case layout::year_band_sex:
@@ -222,6 +271,9 @@ void results_writer::begin(const model& m, const run_plan& plan) {
     s.nbs = m.neighbourhood_count();
     s.providers = m.providers().size();
     s.needs = m.care().needs.size();
+    s.gp_min_per_fte = m.care().minutes_per_fte_per_week[static_cast<std::size_t>(setting::gp)] *
+                       m.time().step_days / 7.0;
+    s.steps_per_year = days_per_year / m.time().step_days;
 
     const hid_t root = s.file;
     h5::attribute(root, "Conventions", std::string("CF-1.8"));
@@ -286,6 +338,9 @@ void results_writer::begin(const model& m, const run_plan& plan) {
     for (const auto& n : m.care().needs)
         needs.push_back(n.name);
     s.scale("need", h5::string_dataset(root, "need", needs), "care need");
+    s.scale("funding_line",
+            h5::string_dataset(root, "funding_line", {funding_lines.begin(), funding_lines.end()}),
+            "funding line the tariffs are paid from");
     std::vector<std::int32_t> years(s.years);
     for (std::size_t y = 0; y < s.years; ++y)
         years[y] = m.time().start.year + static_cast<std::int32_t>(y);
@@ -354,6 +409,7 @@ void results_writer::begin(const model& m, const run_plan& plan) {
             : v.shape == layout::nb_need        ? std::vector<hsize_t>{s.nbs, s.needs}
             : v.shape == layout::nb             ? std::vector<hsize_t>{s.nbs}
             : v.shape == layout::provider       ? std::vector<hsize_t>{s.providers}
+            : v.shape == layout::line           ? std::vector<hsize_t>{funding_lines.size()}
             : v.shape == layout::year_band_sex  ? std::vector<hsize_t>{age_band_count, sex_count}
             : v.shape == layout::year_condition ? std::vector<hsize_t>{condition_count}
                                                 : std::vector<hsize_t>{};
@@ -391,8 +447,12 @@ void results_writer::begin(const model& m, const run_plan& plan) {
         // CF auxiliary coordinates: readers show codes, municipality, WSV and positions alongside.
         if (v.shape == layout::provider)
             h5::attribute(ds, "coordinates", std::string(provider_coordinates));
-        else if (!yearly(v.shape))
+        else if (!yearly(v.shape) && v.shape != layout::line)
             h5::attribute(ds, "coordinates", std::string(neighbourhood_coordinates));
+        if (v.name == std::string_view("listed_per_gp_fte"))
+            h5::attribute(ds, "norm", norm_listed_per_gp_fte);
+        if (v.name == std::string_view("gp_contacts_per_gp_fte_year"))
+            h5::attribute(ds, "norm", norm_gp_contacts_per_fte_year);
         s.attach(ds, dims);
         s.datasets.push_back(std::move(ds));
     }
@@ -422,7 +482,8 @@ void results_writer::begin_point(const run_point& p) {
 
 void results_writer::record(const step_view& v) {
     auto& s = *s_;
-    const auto put = [&](std::size_t i, auto span) {
+    const auto put = [&](const char* name, auto span) {
+        const auto i = variable_index(name);
         const auto w = s.width(variables[i].shape);
         auto& dst = [&]() -> auto& {
             if constexpr (std::is_same_v<typename decltype(span)::value_type, double>)
@@ -433,22 +494,45 @@ void results_writer::record(const step_view& v) {
         ();
         std::copy(span.begin(), span.end(), dst.begin() + static_cast<std::ptrdiff_t>(v.step * w));
     };
-    put(0, v.residents);
-    put(1, v.demand);
-    put(2, v.demand_by_need);
-    put(3, v.contacts);
-    put(4, v.escalated);
-    put(5, v.unmet);
-    put(6, v.cost_eur);
-    put(7, v.wait_weeks_sum);
-    put(8, v.backlog);
-    put(9, v.provider_contacts);
-    put(10, v.minutes_used);
-    put(11, v.capacity_min);
-    auto& util = s.reals[12];
-    for (std::size_t q = 0; q < s.providers; ++q)
-        util[v.step * s.providers + q] =
-            v.capacity_min[q] > 0 ? v.minutes_used[q] / v.capacity_min[q] : 0.0;
+    put("residents", v.residents);
+    put("demand", v.demand);
+    put("demand_by_need", v.demand_by_need);
+    put("contacts", v.contacts);
+    put("escalated", v.escalated);
+    put("unmet", v.unmet);
+    put("cost_eur", v.cost_eur);
+    put("wait_weeks_sum", v.wait_weeks_sum);
+    put("backlog", v.backlog);
+    put("provider_contacts", v.provider_contacts);
+    put("minutes_used", v.minutes_used);
+    put("capacity_min", v.capacity_min);
+    put("unmet_by_need", v.unmet_by_need);
+    put("provider_arrivals", v.provider_arrivals);
+    put("provider_left_unserved", v.provider_left_unserved);
+    put("provider_wait_weeks_sum", v.provider_wait_weeks_sum);
+    put("provider_queue_weeks_sum", v.provider_queue_weeks_sum);
+    put("listed", v.listed);
+    put("gp_contacts", v.gp_contacts);
+    const auto row = [&](const char* name) {
+        return s.reals[variable_index(name)].begin() +
+               static_cast<std::ptrdiff_t>(v.step * s.width(variables[variable_index(name)].shape));
+    };
+    const auto util = row("utilisation");
+    const auto fte = row("gp_fte");
+    const auto listed = row("listed_per_gp_fte");
+    const auto workload = row("gp_contacts_per_gp_fte_year");
+    for (std::size_t q = 0; q < s.providers; ++q) {
+        const auto at = static_cast<std::ptrdiff_t>(q);
+        util[at] = v.capacity_min[q] > 0 ? v.minutes_used[q] / v.capacity_min[q] : 0.0;
+        fte[at] = s.gp_min_per_fte > 0 ? v.gp_capacity_min[q] / s.gp_min_per_fte : 0.0;
+        listed[at] = fte[at] > 0 ? v.listed[q] / fte[at] : 0.0;
+        workload[at] = fte[at] > 0 ? v.gp_contacts[q] * s.steps_per_year / fte[at] : 0.0;
+    }
+    const auto spend = row("spend_eur");
+    for (std::size_t h = 0; h < s.nbs; ++h)
+        for (std::size_t k = 0; k < setting_count; ++k)
+            spend[static_cast<std::ptrdiff_t>(funding_line_of(static_cast<setting>(k)))] +=
+                v.cost_eur[h * setting_count + k];
     ++s.recorded;
 }
 

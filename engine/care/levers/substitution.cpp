@@ -1,15 +1,24 @@
 #include "engine/care/levers/substitution.hpp"
 
-#include <algorithm>
+#include <bit>
 
 namespace zorgsim {
 
 double moved_share(const substitution_lever& lever, double year) {
-    if (year < lever.start_year)
-        return 0.0;
-    if (lever.ramp_years <= 0)
-        return lever.share;
-    return lever.share * std::clamp((year - lever.start_year) / lever.ramp_years, 0.0, 1.0);
+    return lever.share * ramp({lever.start_year, lever.ramp_years}, year);
+}
+
+bool eligible(eligibility who, condition_mask conditions) {
+    const bool multimorbid = std::popcount(static_cast<unsigned>(conditions)) >= 2;
+    switch (who) {
+    case eligibility::without_multimorbidity:
+        return !multimorbid;
+    case eligibility::with_multimorbidity:
+        return multimorbid;
+    case eligibility::all:
+        break;
+    }
+    return true;
 }
 
 } // namespace zorgsim

@@ -1,5 +1,6 @@
 #include "engine/sim/engine.hpp"
 #include "engine/sim/memory_recorder.hpp"
+#include "tests/support/engine_checks.hpp"
 #include "tests/support/tiny_model.hpp"
 
 #include <catch2/catch.hpp>
@@ -9,48 +10,9 @@
 
 using namespace zorgsim;
 
-namespace {
-
-memory_recorder run_tiny(const model& m, lever_set levers = {}, int threads = 1,
-                         std::uint32_t replicates = 1) {
-    run_plan plan;
-    plan.seed = 99;
-    plan.replicates = replicates;
-    plan.variants = {variant{"v", std::move(levers)}};
-    memory_recorder rec;
-    run(m, plan, rec, run_options{threads});
-    return rec;
-}
-
-template <typename T>
-double sum_setting(const std::vector<T>& v, std::size_t nbs, setting s, std::size_t first_step,
-                   std::size_t last_step) {
-    double total = 0;
-    for (std::size_t k = first_step; k < last_step; ++k)
-        for (std::size_t h = 0; h < nbs; ++h)
-            total += v[(k * nbs + h) * setting_count + static_cast<std::size_t>(s)];
-    return total;
-}
-
-// Every need drawn is, after every step, exactly one of: served, unmet, or waiting.
-void check_conservation(const point_series& s, std::size_t nbs, std::size_t providers) {
-    const std::size_t cells = nbs * setting_count;
-    std::uint64_t demand = 0, served = 0, unmet = 0;
-    for (std::size_t k = 0; k < s.steps; ++k) {
-        for (std::size_t c = 0; c < cells; ++c) {
-            demand += s.demand[k * cells + c];
-            served += s.contacts[k * cells + c];
-            unmet += s.unmet[k * cells + c];
-        }
-        std::uint64_t backlog = 0;
-        for (std::size_t q = 0; q < providers; ++q)
-            backlog += s.backlog[k * providers + q];
-        INFO("step " << k);
-        REQUIRE(demand == served + unmet + backlog);
-    }
-}
-
-} // namespace
+using testing::check_conservation;
+using testing::run_tiny;
+using testing::sum_setting;
 
 TEST_CASE("conservation holds at every step, with and without overload", "[engine][conservation]") {
     for (double gp_fte : {2.0, 0.4}) {
