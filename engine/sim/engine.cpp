@@ -25,7 +25,8 @@ struct cohort {
     std::uint32_t arrival_step;
     std::uint32_t neighbourhood;
     std::uint32_t count;
-    std::uint32_t need;
+    std::uint16_t need;
+    std::uint8_t age_band;
 };
 
 struct served {
@@ -33,14 +34,18 @@ struct served {
     std::uint32_t need;
     std::uint32_t contacts;
     std::uint32_t wait_weeks_sum;
+    std::uint8_t age_band;
 };
 
-// Event keys pack (server, need, neighbourhood) so that sorting them groups a step's new needs into
-// cohorts in a fixed order whatever the thread count. Needs with no provider for their setting use
-// a reserved server range that keeps the setting.
+// Event keys pack (server, need, age band, neighbourhood) so that sorting them groups a step's new
+// needs into cohorts in a fixed order whatever the thread count. Needs with no provider for their
+// setting use a reserved server range that keeps the setting.
 constexpr std::uint32_t unroutable_base = 0xFFFFFF00u;
-constexpr std::uint64_t pack(std::uint32_t server, std::uint32_t need, std::uint32_t nb) {
-    return (std::uint64_t{server} << 32) | (std::uint64_t{need} << 24) | nb;
+constexpr std::uint32_t max_neighbourhoods = 1u << 21;
+constexpr std::uint64_t pack(std::uint32_t server, std::uint32_t need, std::uint32_t band,
+                             std::uint32_t nb) {
+    return (std::uint64_t{server} << 32) | (std::uint64_t{need} << 24) |
+           (std::uint64_t{band} << 21) | nb;
 }
 
 // Residents of the same age band and condition mask share their weekly need rates.
@@ -227,6 +232,12 @@ public:
         cost_.resize(ns);
         demand_by_need_.resize(nbs_ * needs_);
         unmet_by_need_.resize(nbs_ * needs_);
+        demand_by_need_band_.resize(needs_ * age_band_count);
+        for (auto* column : {&contacts_by_band_, &wait_by_band_, &unmet_by_band_})
+            column->resize(setting_count * age_band_count);
+        cost_by_band_.resize(setting_count * age_band_count);
+        if (nbs_ >= max_neighbourhoods)
+            throw model_error("too many neighbourhoods for the event encoding (at most 2,097,151)");
         minutes_.assign(needs_ * setting_count, 0.0);
         for (auto* column : {&backlog_, &provider_contacts_, &arrivals_, &left_unserved_,
                              &provider_wait_, &queue_weeks_, &listed_, &gp_contacts_})
@@ -248,9 +259,11 @@ public:
         now_ = static_cast<std::uint32_t>(k);
         for (auto* v : {&demand_, &contacts_, &escalated_, &unmet_, &wait_, &demand_by_need_,
                         &unmet_by_need_, &backlog_, &provider_contacts_, &arrivals_,
-                        &left_unserved_, &provider_wait_, &queue_weeks_, &gp_contacts_})
+                        &left_unserved_, &provider_wait_, &queue_weeks_, &gp_contacts_,
+                        &demand_by_need_band_, &contacts_by_band_, &wait_by_band_, &unmet_by_band_})
             std::fill(v->begin(), v->end(), 0u);
         std::fill(cost_.begin(), cost_.end(), 0.0);
+        std::fill(cost_by_band_.begin(), cost_by_band_.end(), 0.0);
         std::fill(minutes_used_.begin(), minutes_used_.end(), 0.0);
 
         year_ = m_.time().step_decimal_year(k);
@@ -284,7 +297,12 @@ public:
                              queue_weeks_,
                              listed_,
                              gp_contacts_,
-                             gp_capacity_});
+                             gp_capacity_,
+                             demand_by_need_band_,
+                             contacts_by_band_,
+                             cost_by_band_,
+                             wait_by_band_,
+                             unmet_by_band_});
     }
 
     // The population's year: deaths, migration, births, ageing and new conditions.
@@ -304,6 +322,9 @@ private:
         return nb * setting_count + static_cast<std::size_t>(s);
     }
     const pathway_step& row(std::uint32_t need, setting s) const { return *care_.step(need, s); }
+    static std::size_t band_cell(setting s, std::uint8_t band) {
+        return static_cast<std::size_t>(s) * age_band_count + band;
+    }
 
     void count_listed() {
         std::fill(listed_.begin(), listed_.end(), 0u);
@@ -440,6 +461,7 @@ private:
                 if (r.escalates_to == escalate_to_unmet) {
                     unmet_[cell(c.neighbourhood, where)] += c.count;
                     unmet_by_need_[c.neighbourhood * needs_ + c.need] += c.count;
+                    unmet_by_band_[band_cell(where, c.age_band)] += c.count;
                     continue;
                 }
                 escalated_[cell(c.neighbourhood, where)] += c.count;
@@ -448,8 +470,9 @@ private:
                 if (target == no_server) {
                     unmet_[cell(c.neighbourhood, to)] += c.count;
                     unmet_by_need_[c.neighbourhood * needs_ + c.need] += c.count;
+                    unmet_by_band_[band_cell(to, c.age_band)] += c.count;
                 } else {
-                    queues_[target].push_back({now_, c.neighbourhood, c.count, c.need});
+                    queues_[target].push_back({now_, c.neighbourhood, c.count, c.need, c.age_band});
                     arrivals_[servers[target].provider] += c.count;
                 }
             }
@@ -518,7 +541,7 @@ private:
                         const auto key_server =
                             srv == no_server ? unroutable_base | static_cast<std::uint32_t>(s)
                                              : srv;
-                        events.push_back(pack(key_server, need, nb));
+                        events.push_back(pack(key_server, need, res.age_band[i], nb));
                     }
                 }
             });
@@ -538,16 +561,19 @@ private:
             const auto count = static_cast<std::uint32_t>(j - i);
             const auto srv = static_cast<std::uint32_t>(key >> 32);
             const auto need = static_cast<std::uint32_t>((key >> 24) & 0xFF);
-            const auto nb = static_cast<std::uint32_t>(key & 0xFFFFFF);
+            const auto band = static_cast<std::uint8_t>((key >> 21) & 0x7);
+            const auto nb = static_cast<std::uint32_t>(key & (max_neighbourhoods - 1));
             demand_by_need_[nb * needs_ + need] += count;
+            demand_by_need_band_[need * age_band_count + band] += count;
             if (srv >= unroutable_base) {
                 const auto s = static_cast<setting>(srv & 0xFF);
                 demand_[cell(nb, s)] += count;
                 unmet_[cell(nb, s)] += count;
                 unmet_by_need_[nb * needs_ + need] += count;
+                unmet_by_band_[band_cell(s, band)] += count;
             } else {
                 demand_[cell(nb, servers[srv].where)] += count;
-                queues_[srv].push_back({now_, nb, count, need});
+                queues_[srv].push_back({now_, nb, count, static_cast<std::uint16_t>(need), band});
                 arrivals_[servers[srv].provider] += count;
             }
             i = j;
@@ -567,7 +593,7 @@ private:
                 std::min<double>(c.count, std::floor(minutes_left / per_contact + 1e-9)));
             if (fits > 0) {
                 const auto waited = fits * (now_ - c.arrival_step);
-                served_[by].push_back({c.neighbourhood, c.need, fits, waited});
+                served_[by].push_back({c.neighbourhood, c.need, fits, waited, c.age_band});
                 queue_served_[from] += fits;
                 queue_wait_[from] += waited;
                 minutes_left -= fits * per_contact;
@@ -623,9 +649,14 @@ private:
             const auto provider = servers[i].provider;
             for (const auto& s : served_[i]) {
                 const auto at = cell(s.neighbourhood, where);
+                const double cost = s.contacts * row(s.need, where).tariff_eur;
                 contacts_[at] += s.contacts;
                 wait_[at] += s.wait_weeks_sum;
-                cost_[at] += s.contacts * row(s.need, where).tariff_eur;
+                cost_[at] += cost;
+                const auto by_band = band_cell(where, s.age_band);
+                contacts_by_band_[by_band] += s.contacts;
+                wait_by_band_[by_band] += s.wait_weeks_sum;
+                cost_by_band_[by_band] += cost;
                 provider_contacts_[provider] += s.contacts;
                 if (where == setting::gp)
                     gp_contacts_[provider] += s.contacts;
@@ -686,6 +717,10 @@ private:
     std::vector<std::uint32_t> demand_, contacts_, escalated_, unmet_, wait_, demand_by_need_,
         unmet_by_need_;
     std::vector<double> cost_;
+    // Region totals by age band, for age-standardised comparisons.
+    std::vector<std::uint32_t> demand_by_need_band_, contacts_by_band_, wait_by_band_,
+        unmet_by_band_;
+    std::vector<double> cost_by_band_;
     std::vector<std::uint32_t> backlog_, provider_contacts_, arrivals_, left_unserved_,
         provider_wait_, queue_weeks_, listed_, gp_contacts_;
     std::vector<double> minutes_used_, capacity_, gp_capacity_;

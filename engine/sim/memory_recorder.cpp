@@ -37,6 +37,11 @@ void memory_recorder::record(const step_view& v) {
     append(s.listed, v.listed);
     append(s.gp_contacts, v.gp_contacts);
     append(s.gp_capacity_min, v.gp_capacity_min);
+    append(s.demand_by_need_band, v.demand_by_need_band);
+    append(s.contacts_by_band, v.contacts_by_band);
+    append(s.cost_by_band_eur, v.cost_by_band_eur);
+    append(s.wait_by_band, v.wait_by_band);
+    append(s.unmet_by_band, v.unmet_by_band);
     ++s.steps;
 }
 

@@ -61,6 +61,12 @@ struct step_view {
     std::span<const std::uint32_t> listed;      // residents listed at the practice [provider]
     std::span<const std::uint32_t> gp_contacts; // served by the gp pool [provider]
     std::span<const double> gp_capacity_min;    // minutes of the gp pool [provider]
+    // Region totals by age band, for age-standardised comparison of regions and scenarios.
+    std::span<const std::uint32_t> demand_by_need_band; // [need x age band]
+    std::span<const std::uint32_t> contacts_by_band;    // [setting x age band]
+    std::span<const double> cost_by_band_eur;           // [setting x age band]
+    std::span<const std::uint32_t> wait_by_band;        // weeks waited [setting x age band]
+    std::span<const std::uint32_t> unmet_by_band;       // [setting x age band]
 };
 
 // The population's year, handed over once per simulated year after its demographic changes.

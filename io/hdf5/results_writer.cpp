@@ -27,7 +27,18 @@
 namespace zorgsim::io {
 namespace {
 
-enum class layout { nb, nb_setting, nb_need, provider, line, year, year_band_sex, year_condition };
+enum class layout {
+    nb,
+    nb_setting,
+    nb_need,
+    provider,
+    line,
+    setting_band,
+    need_band,
+    year,
+    year_band_sex,
+    year_condition
+};
 
 bool yearly(layout l) {
     return l == layout::year || l == layout::year_band_sex || l == layout::year_condition;
@@ -42,7 +53,7 @@ struct variable_def {
 };
 
 // One row per dataset; the order is the order in the file.
-constexpr std::array<variable_def, 30> variables = {{
+constexpr std::array<variable_def, 35> variables = {{
     {"residents", layout::nb, false, "persons", "residents living in the neighbourhood"},
     {"demand", layout::nb_setting, false, "contacts",
      "new care needs arising, by the setting they were first routed to"},
@@ -87,6 +98,16 @@ constexpr std::array<variable_def, 30> variables = {{
     {"spend_eur", layout::line, true, "EUR",
      "cost of contacts served (tariffs) by funding line: first line (GP practice, pharmacy, "
      "physiotherapy, district nursing, welfare), out-of-hours GP, second line"},
+    {"demand_by_age_band", layout::need_band, false, "contacts",
+     "new care needs arising in the region, by need and age band (for age standardisation)"},
+    {"contacts_by_age_band", layout::setting_band, false, "contacts",
+     "contacts served in the region, by setting and age band"},
+    {"cost_by_age_band_eur", layout::setting_band, true, "EUR",
+     "cost of contacts served in the region, by setting and age band"},
+    {"wait_weeks_sum_by_age_band", layout::setting_band, false, "weeks",
+     "weeks waited summed over contacts served in the region, by setting and age band"},
+    {"unmet_by_age_band", layout::setting_band, false, "contacts",
+     "needs given up in the region, by setting and age band"},
     {"population", layout::year_band_sex, false, "persons",
      "residents at the end of the simulated year (constant without demography)"},
     {"deaths", layout::year, false, "persons", "deaths during the simulated year"},
@@ -135,6 +156,10 @@ std::vector<std::string> dims_of(layout l) {
         return {"variant", "replicate", "time", "provider"};
     case layout::line:
         return {"variant", "replicate", "time", "funding_line"};
+    case layout::setting_band:
+        return {"variant", "replicate", "time", "setting", "age_band"};
+    case layout::need_band:
+        return {"variant", "replicate", "time", "need", "age_band"};
     case layout::year:
         return {"variant", "replicate", "year"};
     case layout::year_band_sex:
@@ -193,6 +218,10 @@ struct results_writer::state {
             return providers;
         case layout::line:
             return funding_lines.size();
+        case layout::setting_band:
+            return setting_count * age_band_count;
+        case layout::need_band:
+            return needs * age_band_count;
         case layout::year:
             return 1;
         case layout::year_band_sex:
@@ -405,12 +434,14 @@ void results_writer::begin(const model& m, const run_plan& plan) {
         std::vector<hsize_t> shape = {plan.variants.size(), plan.replicates, s.length(v.shape)};
         std::vector<hsize_t> chunk = {1, 1, 1};
         const auto tail =
-            v.shape == layout::nb_setting       ? std::vector<hsize_t>{s.nbs, setting_count}
-            : v.shape == layout::nb_need        ? std::vector<hsize_t>{s.nbs, s.needs}
-            : v.shape == layout::nb             ? std::vector<hsize_t>{s.nbs}
-            : v.shape == layout::provider       ? std::vector<hsize_t>{s.providers}
-            : v.shape == layout::line           ? std::vector<hsize_t>{funding_lines.size()}
-            : v.shape == layout::year_band_sex  ? std::vector<hsize_t>{age_band_count, sex_count}
+            v.shape == layout::nb_setting      ? std::vector<hsize_t>{s.nbs, setting_count}
+            : v.shape == layout::nb_need       ? std::vector<hsize_t>{s.nbs, s.needs}
+            : v.shape == layout::nb            ? std::vector<hsize_t>{s.nbs}
+            : v.shape == layout::provider      ? std::vector<hsize_t>{s.providers}
+            : v.shape == layout::line          ? std::vector<hsize_t>{funding_lines.size()}
+            : v.shape == layout::setting_band  ? std::vector<hsize_t>{setting_count, age_band_count}
+            : v.shape == layout::need_band     ? std::vector<hsize_t>{s.needs, age_band_count}
+            : v.shape == layout::year_band_sex ? std::vector<hsize_t>{age_band_count, sex_count}
             : v.shape == layout::year_condition ? std::vector<hsize_t>{condition_count}
                                                 : std::vector<hsize_t>{};
         shape.insert(shape.end(), tail.begin(), tail.end());
@@ -447,7 +478,8 @@ void results_writer::begin(const model& m, const run_plan& plan) {
         // CF auxiliary coordinates: readers show codes, municipality, WSV and positions alongside.
         if (v.shape == layout::provider)
             h5::attribute(ds, "coordinates", std::string(provider_coordinates));
-        else if (!yearly(v.shape) && v.shape != layout::line)
+        else if (v.shape == layout::nb || v.shape == layout::nb_setting ||
+                 v.shape == layout::nb_need)
             h5::attribute(ds, "coordinates", std::string(neighbourhood_coordinates));
         if (v.name == std::string_view("listed_per_gp_fte"))
             h5::attribute(ds, "norm", norm_listed_per_gp_fte);
@@ -513,6 +545,11 @@ void results_writer::record(const step_view& v) {
     put("provider_queue_weeks_sum", v.provider_queue_weeks_sum);
     put("listed", v.listed);
     put("gp_contacts", v.gp_contacts);
+    put("demand_by_age_band", v.demand_by_need_band);
+    put("contacts_by_age_band", v.contacts_by_band);
+    put("cost_by_age_band_eur", v.cost_by_band_eur);
+    put("wait_weeks_sum_by_age_band", v.wait_by_band);
+    put("unmet_by_age_band", v.unmet_by_band);
     const auto row = [&](const char* name) {
         return s.reals[variable_index(name)].begin() +
                static_cast<std::ptrdiff_t>(v.step * s.width(variables[variable_index(name)].shape));

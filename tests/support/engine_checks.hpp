@@ -48,6 +48,29 @@ inline void check_conservation(const point_series& s, std::size_t nbs, std::size
             backlog += s.backlog[k * providers + q];
         INFO("step " << k);
         REQUIRE(demand == served + unmet + backlog);
+        // The age-band totals are the same contacts, counted by age instead of neighbourhood.
+        const std::size_t band_cells = setting_count * age_band_count;
+        for (std::size_t w = 0; w < setting_count; ++w) {
+            std::uint64_t by_nb = 0, by_band = 0, unmet_nb = 0, unmet_band = 0;
+            for (std::size_t h = 0; h < nbs; ++h) {
+                by_nb += s.contacts[k * cells + h * setting_count + w];
+                unmet_nb += s.unmet[k * cells + h * setting_count + w];
+            }
+            for (std::size_t b = 0; b < age_band_count; ++b) {
+                by_band += s.contacts_by_band[k * band_cells + w * age_band_count + b];
+                unmet_band += s.unmet_by_band[k * band_cells + w * age_band_count + b];
+            }
+            REQUIRE(by_nb == by_band);
+            REQUIRE(unmet_nb == unmet_band);
+        }
+        const std::size_t need_cells = s.demand_by_need.size() / s.steps;
+        std::uint64_t needs_nb = 0, needs_band = 0;
+        for (std::size_t c = 0; c < need_cells; ++c)
+            needs_nb += s.demand_by_need[k * need_cells + c];
+        const std::size_t need_band_cells = s.demand_by_need_band.size() / s.steps;
+        for (std::size_t c = 0; c < need_band_cells; ++c)
+            needs_band += s.demand_by_need_band[k * need_band_cells + c];
+        REQUIRE(needs_nb == needs_band);
     }
 }
 
