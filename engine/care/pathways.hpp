@@ -39,6 +39,10 @@ struct care_parameters {
     std::vector<need_spec> needs;
     std::vector<std::vector<pathway_step>> pathways; // per need, in file order
     std::array<double, setting_count> minutes_per_fte_per_week{};
+    // Residents differ in how often they need care: the rates of needs that apply to everyone are
+    // multiplied by a personal propensity, gamma-distributed with mean 1 and this shape (smaller:
+    // more unequal). 0: no difference between residents of the same age band and conditions.
+    double propensity_shape = 0;
 
     std::optional<std::uint32_t> need_index(const std::string& name) const;
     // The pathway row of (need, setting), or nullptr when the need is never served there.

@@ -23,6 +23,7 @@ enum class rng_stream : std::uint8_t {
     lever = 7,
     demography = 8,
     prevention = 9,
+    propensity = 10,
 };
 
 class keyed_rng {

@@ -1,5 +1,6 @@
 #include "engine/sim/engine.hpp"
 
+#include "engine/care/propensity.hpp"
 #include "engine/core/error.hpp"
 #include "engine/core/rng.hpp"
 
@@ -14,6 +15,7 @@
 #include <deque>
 #include <fmt/format.h>
 #include <map>
+#include <optional>
 #include <set>
 
 namespace zorgsim {
@@ -50,11 +52,6 @@ constexpr std::uint64_t pack(std::uint32_t server, std::uint32_t need, std::uint
 
 // Residents of the same age band and condition mask share their weekly need rates.
 constexpr std::size_t mask_classes = 1u << condition_count;
-struct demand_class {
-    double mean_per_step = 0;
-    double exp_minus_mean = 1;
-    std::vector<double> need_cumulative; // P(need <= i | one need)
-};
 
 // Levers must name needs, settings and providers the model has; the scenario reader checks this
 // with file positions, this guards every other caller of the engine.
@@ -183,24 +180,37 @@ public:
         if (m.servers().size() >= unroutable_base)
             throw model_error("too many capacity pools for the event encoding");
         validate_rates(care_, m.time().step_years());
-        classes_.resize(age_band_count * mask_classes);
+        // Demand classes: residents of the same age band, condition mask and propensity level
+        // share their weekly need rates. Mean and e^-mean, read for every resident, sit in small
+        // arrays of their own; the need mix is read only when a need arises.
+        propensity_ = propensity_levels(care_.propensity_shape);
+        const std::size_t classes = age_band_count * mask_classes * propensity_.size();
+        class_mean_.resize(classes);
+        class_exp_.resize(classes);
+        class_cumulative_.resize(classes * needs_);
         const double step_years = m.time().step_years();
         for (std::size_t b = 0; b < age_band_count; ++b)
-            for (std::size_t mask = 0; mask < mask_classes; ++mask) {
-                auto& c = classes_[b * mask_classes + mask];
-                c.need_cumulative.resize(needs_);
-                double total = 0;
-                for (std::size_t n = 0; n < needs_; ++n) {
-                    const auto& spec = care_.needs[n];
-                    const bool applies = !spec.applies_to || (mask & bit(*spec.applies_to)) != 0;
-                    total += applies ? spec.rate_per_year[b] * step_years : 0.0;
-                    c.need_cumulative[n] = total;
+            for (std::size_t mask = 0; mask < mask_classes; ++mask)
+                for (std::size_t level = 0; level < propensity_.size(); ++level) {
+                    const auto c = (b * mask_classes + mask) * propensity_.size() + level;
+                    double* cumulative = &class_cumulative_[c * needs_];
+                    double total = 0;
+                    for (std::size_t n = 0; n < needs_; ++n) {
+                        const auto& spec = care_.needs[n];
+                        // Chronic follow-up is scheduled by condition; the propensity applies to
+                        // the needs everyone draws.
+                        const double rate =
+                            !spec.applies_to ? spec.rate_per_year[b] * propensity_[level]
+                            : (mask & bit(*spec.applies_to)) != 0 ? spec.rate_per_year[b]
+                                                                  : 0.0;
+                        total += rate * step_years;
+                        cumulative[n] = total;
+                    }
+                    class_mean_[c] = total;
+                    class_exp_[c] = std::exp(-total);
+                    for (std::size_t n = 0; n < needs_; ++n)
+                        cumulative[n] = total > 0 ? cumulative[n] / total : 1.0;
                 }
-                c.mean_per_step = total;
-                c.exp_minus_mean = std::exp(-total);
-                for (auto& x : c.need_cumulative)
-                    x = total > 0 ? x / total : 1.0;
-            }
         // Per-contact routing: cumulative baseline shares over the settings of each need.
         routes_.resize(needs_);
         for (std::size_t n = 0; n < needs_; ++n) {
@@ -246,6 +256,8 @@ public:
         capacity_.assign(providers, 0.0);
         gp_capacity_.assign(providers, 0.0);
         count_listed();
+        seen_.assign(residents_.size(), 0);
+        assign_levels();
         // Collaboration partners: the practice pools of each WSV, per pool setting, in index order.
         if (!v.levers.collaboration.empty())
             for (std::uint32_t i = 0; i < servers; ++i) {
@@ -305,16 +317,30 @@ public:
                              unmet_by_band_});
     }
 
-    // The population's year: deaths, migration, births, ageing and new conditions.
-    void advance_year(std::uint32_t year_index, recorder& rec) {
-        const auto report = zorgsim::advance_year(residents_, m_.demography(), m_.prevalence(),
-                                                  rng_, year_index, next_id_);
-        std::fill(residents_per_nb_.begin(), residents_per_nb_.end(), 0u);
-        for (auto h : residents_.neighbourhood)
-            ++residents_per_nb_[h];
-        count_listed();
+    // The end of a simulated year: who used care during it, then (with demography on) deaths,
+    // migration, births, ageing and new conditions.
+    void end_year(std::uint32_t year_index, recorder& rec) {
+        year_use use;
+        for (std::size_t i = 0; i < residents_.size(); ++i) {
+            const auto b = residents_.age_band[i];
+            ++use.residents[b];
+            use.with_practice_need[b] += (seen_[i] & seen_practice) != 0;
+            use.with_hospital_need[b] += (seen_[i] & seen_hospital) != 0;
+        }
+        std::optional<demography_year> report;
+        if (m_.demography().enabled) {
+            report = zorgsim::advance_year(residents_, m_.demography(), m_.prevalence(), rng_,
+                                           year_index, next_id_);
+            std::fill(residents_per_nb_.begin(), residents_per_nb_.end(), 0u);
+            for (auto h : residents_.neighbourhood)
+                ++residents_per_nb_[h];
+            count_listed();
+        }
+        seen_.assign(residents_.size(), 0);
+        assign_levels();
         rec.record_year(year_view{point_, year_index,
-                                  m_.time().start.year + static_cast<int>(year_index), &report});
+                                  m_.time().start.year + static_cast<int>(year_index),
+                                  report ? &*report : nullptr, &use});
     }
 
 private:
@@ -322,8 +348,30 @@ private:
         return nb * setting_count + static_cast<std::size_t>(s);
     }
     const pathway_step& row(std::uint32_t need, setting s) const { return *care_.step(need, s); }
+    static constexpr std::uint8_t seen_practice = 1, seen_hospital = 2;
+    static std::uint8_t seen_bit(setting s) {
+        if (s == setting::gp || s == setting::poh_s || s == setting::poh_ggz)
+            return seen_practice;
+        if (s == setting::hospital_outpatient || s == setting::emergency_department ||
+            s == setting::hospital_admission)
+            return seen_hospital;
+        return 0;
+    }
     static std::size_t band_cell(setting s, std::uint8_t band) {
         return static_cast<std::size_t>(s) * age_band_count + band;
+    }
+
+    // A resident's propensity level, keyed by id: the same for life, whatever the order of the
+    // table after demography.
+    void assign_levels() {
+        level_.resize(residents_.size());
+        const auto levels = propensity_.size();
+        for (std::size_t i = 0; i < residents_.size(); ++i)
+            level_[i] = levels == 1 ? 0
+                                    : static_cast<std::uint8_t>(
+                                          keyed_rng::uniform(rng_.words(rng_stream::propensity,
+                                                                        residents_.id[i], 0)[0]) *
+                                          static_cast<double>(levels));
     }
 
     void count_listed() {
@@ -515,19 +563,22 @@ private:
             [&](const tbb::blocked_range<std::size_t>& range) {
                 auto& events = events_.local();
                 for (std::size_t i = range.begin(); i != range.end(); ++i) {
-                    const auto& c = classes_[res.age_band[i] * mask_classes + res.conditions[i]];
+                    const auto c =
+                        (res.age_band[i] * mask_classes + res.conditions[i]) * propensity_.size() +
+                        level_[i];
                     const auto id = res.id[i];
                     const double u =
                         keyed_rng::uniform(rng_.words(rng_stream::demand_count, id, now_)[0]);
-                    if (u <= c.exp_minus_mean)
+                    if (u <= class_exp_[c])
                         continue;
-                    const auto count = poisson_from_uniform(u, c.mean_per_step, c.exp_minus_mean);
+                    const auto count = poisson_from_uniform(u, class_mean_[c], class_exp_[c]);
+                    const double* need_cumulative = &class_cumulative_[c * needs_];
                     const auto nb = res.neighbourhood[i];
                     for (std::uint32_t j = 0; j < count; ++j) {
                         const auto w = rng_.words(rng_stream::demand_detail, id, now_, j);
                         const double un = keyed_rng::uniform(w[0]);
                         std::uint32_t need = 0;
-                        while (need + 1 < needs_ && un >= c.need_cumulative[need])
+                        while (need + 1 < needs_ && un >= need_cumulative[need])
                             ++need;
                         // Prevention thins the drawn needs with draws of its own, so every
                         // other need, and every other variant's numbers, stay as they were.
@@ -537,6 +588,7 @@ private:
                             continue;
                         const auto s = pick_setting(static_cast<std::uint32_t>(i), need, j,
                                                     keyed_rng::uniform(w[1]));
+                        seen_[i] |= seen_bit(s);
                         const auto srv = m_.route(s, nb, res.practice[i], keyed_rng::uniform(w[2]));
                         const auto key_server =
                             srv == no_server ? unroutable_base | static_cast<std::uint32_t>(s)
@@ -685,7 +737,8 @@ private:
     const variant& v_;
     keyed_rng rng_;
     run_point point_;
-    resident_table residents_; // this run point's population, changed by demography each year
+    resident_table residents_;       // this run point's population, changed by demography each year
+    std::vector<std::uint8_t> seen_; // per resident: care used this year (seen_practice | ...)
     std::vector<std::uint32_t> residents_per_nb_;
     std::uint32_t next_id_ = 0;
     care_parameters care_; // the model's pathways plus rows created by task shifts
@@ -694,7 +747,9 @@ private:
     std::size_t nbs_ = 0;
     std::uint32_t now_ = 0;
     double year_ = 0;
-    std::vector<demand_class> classes_;
+    std::vector<double> propensity_;  // multiplier per propensity level
+    std::vector<std::uint8_t> level_; // per resident: propensity level, fixed for life
+    std::vector<double> class_mean_, class_exp_, class_cumulative_;
     std::vector<std::vector<route_share>> routes_;
     // This step's lever effects.
     std::vector<double> move_share_;             // per move rule
@@ -740,10 +795,9 @@ void run(const model& m, const run_plan& plan, recorder& rec, const run_options&
                 const run_point point{v, r};
                 rec.begin_point(point);
                 stepper s(m, plan.variants[v], plan.seed, point);
-                // Demography runs at each anniversary of the start date, and once more after the
-                // last step, so every simulated year's population change is applied and recorded.
+                // Each anniversary of the start date ends a simulated year (and runs demography),
+                // and the last one after the final step, so every year is recorded.
                 const auto& h = m.time();
-                const bool demography = m.demography().enabled;
                 std::uint32_t year = 0;
                 const auto anniversary = [&](std::uint32_t y) {
                     return days_from_civil(
@@ -753,12 +807,12 @@ void run(const model& m, const run_plan& plan, recorder& rec, const run_options&
                     if (options.cancelled && options.cancelled())
                         throw run_cancelled();
                     const auto day = days_from_civil(h.step_start(k));
-                    while (demography && day >= anniversary(year + 1))
-                        s.advance_year(year++, rec);
+                    while (day >= anniversary(year + 1))
+                        s.end_year(year++, rec);
                     s.step(k, rec);
                 }
-                while (demography && year < static_cast<std::uint32_t>(h.years))
-                    s.advance_year(year++, rec);
+                while (year < static_cast<std::uint32_t>(h.years))
+                    s.end_year(year++, rec);
                 rec.end_point(point);
             }
         rec.end();

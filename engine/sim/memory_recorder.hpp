@@ -19,6 +19,7 @@ struct point_series {
     std::vector<double> cost_eur, minutes_used, capacity_min, gp_capacity_min, cost_by_band_eur;
     std::size_t steps = 0;
     std::vector<demography_year> years; // one per simulated year, when demography is on
+    std::vector<year_use> use;          // one per simulated year
 
     bool operator==(const point_series&) const = default;
 };
@@ -27,7 +28,11 @@ class memory_recorder final : public recorder {
 public:
     void begin_point(const run_point& p) override;
     void record(const step_view& v) override;
-    void record_year(const year_view& y) override { current_->years.push_back(*y.demography); }
+    void record_year(const year_view& y) override {
+        if (y.demography)
+            current_->years.push_back(*y.demography);
+        current_->use.push_back(*y.use);
+    }
 
     const point_series& at(std::uint32_t variant, std::uint32_t replicate) const;
     const std::map<std::pair<std::uint32_t, std::uint32_t>, point_series>& all() const {

@@ -5,6 +5,7 @@
 #include "engine/care/levers/registry.hpp"
 #include "engine/population/demography.hpp"
 
+#include <array>
 #include <cstdint>
 #include <span>
 #include <string>
@@ -69,12 +70,26 @@ struct step_view {
     std::span<const std::uint32_t> unmet_by_band;       // [setting x age band]
 };
 
-// The population's year, handed over once per simulated year after its demographic changes.
+// The year's use of care per resident, by age band: residents present during the year, and how
+// many of them had at least one need routed to their GP practice (gp, poh_s, poh_ggz) or to the
+// hospital (outpatient, emergency department, admission). Needs, not contacts: a need that ends
+// up unmet still counts.
+struct year_use {
+    std::array<std::uint32_t, age_band_count> residents{};
+    std::array<std::uint32_t, age_band_count> with_practice_need{};
+    std::array<std::uint32_t, age_band_count> with_hospital_need{};
+
+    bool operator==(const year_use&) const = default;
+};
+
+// The simulated year, handed over once per year at its end: the use of care during the year and,
+// when demography is on, the population's changes at the year boundary (nullptr when it is off).
 struct year_view {
     run_point point;
     std::uint32_t year_index = 0; // 0 = the first simulated year
     int calendar_year = 0;        // the year in which that simulated year starts
     const demography_year* demography = nullptr;
+    const year_use* use = nullptr;
 };
 
 class recorder {

@@ -26,6 +26,10 @@ void year_totals_recorder::begin(const model& m, const run_plan&) {
 void year_totals_recorder::record_year(const year_view& y) {
     if (y.point.variant != 0 || y.point.replicate != 0)
         return;
+    if (y.year_index == 0)
+        summary_.first_year_use = *y.use;
+    if (!y.demography)
+        return;
     summary_.calendar_year.push_back(y.calendar_year);
     summary_.years.push_back(*y.demography);
 }

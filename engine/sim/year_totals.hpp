@@ -25,6 +25,7 @@ struct year_summary {
     std::uint64_t population_75_plus_start = 0;
     std::vector<int> calendar_year;
     std::vector<demography_year> years;
+    year_use first_year_use; // who used care in the first simulated year
 };
 
 class year_totals_recorder final : public recorder {

@@ -114,6 +114,29 @@ void read_capacity(const std::filesystem::path& dir, care_parameters& p) {
     f.throw_if_errors();
 }
 
+// propensity.csv is optional: without it every resident of an age band and condition set draws
+// needs at the same rates.
+void read_propensity(const std::filesystem::path& dir, care_parameters& p) {
+    if (!std::filesystem::exists(dir / "propensity.csv"))
+        return;
+    auto f = csv_file::read(dir / "propensity.csv", {"parameter", "value"}, {"source"});
+    bool seen = false;
+    for (const auto& row : f.rows()) {
+        const auto name = f.text(row, "parameter");
+        if (name != "contact_propensity_shape") {
+            f.error(
+                row, "parameter",
+                fmt::format("unknown parameter '{}'; accepted: contact_propensity_shape", name));
+            continue;
+        }
+        if (seen)
+            f.error(row, "parameter", "'contact_propensity_shape' appears twice");
+        seen = true;
+        p.propensity_shape = f.number(row, "value", 0, 100);
+    }
+    f.throw_if_errors();
+}
+
 void read_prevalence(const std::filesystem::path& dir, prevalence_table& t) {
     const auto cols = band_columns("per_1000_");
     auto f = csv_file::read(dir / "prevalence.csv", {"condition"},
@@ -239,8 +262,12 @@ parameter_data::demography_for(const std::string& projection) const {
 }
 
 std::vector<std::filesystem::path> parameter_files(const std::filesystem::path& dir) {
-    return {dir / "needs.csv",      dir / "pathways.csv",   dir / "capacity.csv",
-            dir / "prevalence.csv", dir / "demography.csv", dir / "projection.csv"};
+    std::vector<std::filesystem::path> files = {dir / "needs.csv",      dir / "pathways.csv",
+                                                dir / "capacity.csv",   dir / "prevalence.csv",
+                                                dir / "demography.csv", dir / "projection.csv"};
+    if (std::filesystem::exists(dir / "propensity.csv"))
+        files.push_back(dir / "propensity.csv");
+    return files;
 }
 
 parameter_data read_parameters(const std::filesystem::path& dir) {
@@ -248,6 +275,7 @@ parameter_data read_parameters(const std::filesystem::path& dir) {
         throw input_error(fmt::format("{}: parameter directory not found", dir.string()));
     parameter_data d;
     read_needs(dir, d.care);
+    read_propensity(dir, d.care);
     read_pathways(dir, d.care);
     read_capacity(dir, d.care);
     read_prevalence(dir, d.prevalence);

@@ -36,12 +36,14 @@ enum class layout {
     setting_band,
     need_band,
     year,
+    year_band,
     year_band_sex,
     year_condition
 };
 
 bool yearly(layout l) {
-    return l == layout::year || l == layout::year_band_sex || l == layout::year_condition;
+    return l == layout::year || l == layout::year_band || l == layout::year_band_sex ||
+           l == layout::year_condition;
 }
 
 struct variable_def {
@@ -53,7 +55,7 @@ struct variable_def {
 };
 
 // One row per dataset; the order is the order in the file.
-constexpr std::array<variable_def, 35> variables = {{
+constexpr std::array<variable_def, 38> variables = {{
     {"residents", layout::nb, false, "persons", "residents living in the neighbourhood"},
     {"demand", layout::nb_setting, false, "contacts",
      "new care needs arising, by the setting they were first routed to"},
@@ -110,6 +112,14 @@ constexpr std::array<variable_def, 35> variables = {{
      "needs given up in the region, by setting and age band"},
     {"population", layout::year_band_sex, false, "persons",
      "residents at the end of the simulated year (constant without demography)"},
+    {"residents_in_year", layout::year_band, false, "persons",
+     "residents during the simulated year (before its demographic changes)"},
+    {"residents_with_practice_need", layout::year_band, false, "persons",
+     "residents with at least one need routed to their GP practice (gp, poh_s, poh_ggz) "
+     "during the year"},
+    {"residents_with_hospital_need", layout::year_band, false, "persons",
+     "residents with at least one need routed to the hospital (outpatient, emergency "
+     "department, admission) during the year"},
     {"deaths", layout::year, false, "persons", "deaths during the simulated year"},
     {"births", layout::year, false, "persons", "births during the simulated year"},
     {"immigrants", layout::year, false, "persons", "residents arriving during the simulated year"},
@@ -162,6 +172,8 @@ std::vector<std::string> dims_of(layout l) {
         return {"variant", "replicate", "time", "need", "age_band"};
     case layout::year:
         return {"variant", "replicate", "year"};
+    case layout::year_band:
+        return {"variant", "replicate", "year", "age_band"};
     case layout::year_band_sex:
         return {"variant", "replicate", "year", "age_band", "sex"};
     case layout::year_condition:
@@ -224,6 +236,8 @@ struct results_writer::state {
             return needs * age_band_count;
         case layout::year:
             return 1;
+        case layout::year_band:
+            return age_band_count;
         case layout::year_band_sex:
             return age_band_count * sex_count;
         case layout::year_condition:
@@ -441,6 +455,7 @@ void results_writer::begin(const model& m, const run_plan& plan) {
             : v.shape == layout::line          ? std::vector<hsize_t>{funding_lines.size()}
             : v.shape == layout::setting_band  ? std::vector<hsize_t>{setting_count, age_band_count}
             : v.shape == layout::need_band     ? std::vector<hsize_t>{s.needs, age_band_count}
+            : v.shape == layout::year_band     ? std::vector<hsize_t>{age_band_count}
             : v.shape == layout::year_band_sex ? std::vector<hsize_t>{age_band_count, sex_count}
             : v.shape == layout::year_condition ? std::vector<hsize_t>{condition_count}
                                                 : std::vector<hsize_t>{};
@@ -577,14 +592,18 @@ void results_writer::record_year(const year_view& y) {
     auto& s = *s_;
     if (y.year_index >= s.years)
         return;
-    const auto& d = *y.demography;
     const auto at = [&](const char* name) -> std::vector<std::uint32_t>& {
-        for (std::size_t i = 0; i < variables.size(); ++i)
-            if (std::string_view(variables[i].name) == name)
-                return s.ints[i];
-        throw std::logic_error(name);
+        return s.ints[variable_index(name)];
     };
     const auto k = y.year_index;
+    for (std::size_t b = 0; b < age_band_count; ++b) {
+        at("residents_in_year")[k * age_band_count + b] = y.use->residents[b];
+        at("residents_with_practice_need")[k * age_band_count + b] = y.use->with_practice_need[b];
+        at("residents_with_hospital_need")[k * age_band_count + b] = y.use->with_hospital_need[b];
+    }
+    if (!y.demography)
+        return;
+    const auto& d = *y.demography;
     for (std::size_t b = 0; b < age_band_count; ++b)
         for (std::size_t x = 0; x < sex_count; ++x)
             at("population")[(k * age_band_count + b) * sex_count + x] =
