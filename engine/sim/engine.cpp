@@ -2,18 +2,19 @@
 
 #include "engine/care/propensity.hpp"
 #include "engine/core/error.hpp"
+#include "engine/core/radix_sort.hpp"
 #include "engine/core/rng.hpp"
 
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
-#include <tbb/parallel_sort.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
 #include <cmath>
 #include <deque>
 #include <fmt/format.h>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -186,7 +187,6 @@ public:
         propensity_ = propensity_levels(care_.propensity_shape);
         const std::size_t classes = age_band_count * mask_classes * propensity_.size();
         class_mean_.resize(classes);
-        class_exp_.resize(classes);
         class_cumulative_.resize(classes * needs_);
         const double step_years = m.time().step_years();
         for (std::size_t b = 0; b < age_band_count; ++b)
@@ -207,7 +207,6 @@ public:
                         cumulative[n] = total;
                     }
                     class_mean_[c] = total;
-                    class_exp_[c] = std::exp(-total);
                     for (std::size_t n = 0; n < needs_; ++n)
                         cumulative[n] = total > 0 ? cumulative[n] / total : 1.0;
                 }
@@ -258,6 +257,7 @@ public:
         count_listed();
         seen_.assign(residents_.size(), 0);
         assign_levels();
+        draw_next_needs(0);
         // Collaboration partners: the practice pools of each WSV, per pool setting, in index order.
         if (!v.levers.collaboration.empty())
             for (std::uint32_t i = 0; i < servers; ++i) {
@@ -279,6 +279,7 @@ public:
         std::fill(minutes_used_.begin(), minutes_used_.end(), 0.0);
 
         year_ = m_.time().step_decimal_year(k);
+        next_step_ = now_ + 1;
         close_practices();
         apply_levers();
 
@@ -338,6 +339,7 @@ public:
         }
         seen_.assign(residents_.size(), 0);
         assign_levels();
+        draw_next_needs(next_step_);
         rec.record_year(year_view{point_, year_index,
                                   m_.time().start.year + static_cast<int>(year_index),
                                   report ? &*report : nullptr, &use});
@@ -359,6 +361,27 @@ private:
     }
     static std::size_t band_cell(setting s, std::uint8_t band) {
         return static_cast<std::size_t>(s) * age_band_count + band;
+    }
+
+    std::size_t class_of(std::size_t i) const {
+        return (residents_.age_band[i] * mask_classes + residents_.conditions[i]) *
+                   propensity_.size() +
+               level_[i];
+    }
+
+    // Each resident's needs arrive as a Poisson process at the resident's class rate, so a step
+    // only visits residents whose next need falls in it. Redrawn from `from_step` whenever rates
+    // may change (the start, and every year end): the exponential has no memory, so this leaves
+    // the process exact.
+    void draw_next_needs(std::uint32_t from_step) {
+        next_need_.resize(residents_.size());
+        tbb::parallel_for(std::size_t{0}, residents_.size(), [&](std::size_t i) {
+            const double rate = class_mean_[class_of(i)];
+            const double u = keyed_rng::uniform(
+                rng_.words(rng_stream::demand_count, residents_.id[i], from_step)[0]);
+            next_need_[i] =
+                rate > 0 ? from_step - std::log(u) / rate : std::numeric_limits<double>::infinity();
+        });
     }
 
     // A resident's propensity level, keyed by id: the same for life, whatever the order of the
@@ -562,20 +585,19 @@ private:
             tbb::blocked_range<std::size_t>(0, res.size(), 8192),
             [&](const tbb::blocked_range<std::size_t>& range) {
                 auto& events = events_.local();
+                const double step_end = now_ + 1.0;
                 for (std::size_t i = range.begin(); i != range.end(); ++i) {
-                    const auto c =
-                        (res.age_band[i] * mask_classes + res.conditions[i]) * propensity_.size() +
-                        level_[i];
-                    const auto id = res.id[i];
-                    const double u =
-                        keyed_rng::uniform(rng_.words(rng_stream::demand_count, id, now_)[0]);
-                    if (u <= class_exp_[c])
+                    if (next_need_[i] >= step_end) // most residents: no need this week
                         continue;
-                    const auto count = poisson_from_uniform(u, class_mean_[c], class_exp_[c]);
+                    const auto c = class_of(i);
+                    const auto id = res.id[i];
                     const double* need_cumulative = &class_cumulative_[c * needs_];
                     const auto nb = res.neighbourhood[i];
-                    for (std::uint32_t j = 0; j < count; ++j) {
+                    for (std::uint32_t j = 0; next_need_[i] < step_end; ++j) {
+                        // One draw per need: which need, where, which provider, and the time
+                        // to the resident's next need (exponential: a Poisson process).
                         const auto w = rng_.words(rng_stream::demand_detail, id, now_, j);
+                        next_need_[i] += -std::log(keyed_rng::uniform(w[3])) / class_mean_[c];
                         const double un = keyed_rng::uniform(w[0]);
                         std::uint32_t need = 0;
                         while (need + 1 < needs_ && un >= need_cumulative[need])
@@ -602,7 +624,7 @@ private:
             all_events_.insert(all_events_.end(), local.begin(), local.end());
             local.clear();
         }
-        tbb::parallel_sort(all_events_.begin(), all_events_.end());
+        radix_sort(all_events_, sort_scratch_);
 
         const auto& servers = m_.servers();
         for (std::size_t i = 0; i < all_events_.size();) {
@@ -749,7 +771,9 @@ private:
     double year_ = 0;
     std::vector<double> propensity_;  // multiplier per propensity level
     std::vector<std::uint8_t> level_; // per resident: propensity level, fixed for life
-    std::vector<double> class_mean_, class_exp_, class_cumulative_;
+    std::vector<double> class_mean_, class_cumulative_;
+    std::vector<double> next_need_; // per resident: time of the next need, in steps
+    std::uint32_t next_step_ = 0;   // the step that runs next
     std::vector<std::vector<route_share>> routes_;
     // This step's lever effects.
     std::vector<double> move_share_;             // per move rule
@@ -768,7 +792,7 @@ private:
     std::vector<double> minutes_used_server_, spare_min_;
     std::vector<std::uint32_t> queue_served_, queue_wait_;
     tbb::enumerable_thread_specific<std::vector<std::uint64_t>> events_;
-    std::vector<std::uint64_t> all_events_;
+    std::vector<std::uint64_t> all_events_, sort_scratch_;
     std::vector<std::uint32_t> demand_, contacts_, escalated_, unmet_, wait_, demand_by_need_,
         unmet_by_need_;
     std::vector<double> cost_;

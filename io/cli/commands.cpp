@@ -51,7 +51,7 @@ std::string version_string() {
 }
 
 loaded_scenario load(const std::filesystem::path& scenario_file, std::optional<std::uint64_t> seed,
-                     std::optional<std::uint32_t> replicates) {
+                     std::optional<std::uint32_t> replicates, std::optional<int> years) {
     auto s = parse_scenario(scenario_file);
     if (seed)
         s.seed = *seed;
@@ -66,19 +66,23 @@ loaded_scenario load(const std::filesystem::path& scenario_file, std::optional<s
             accepted.push_back(p.name);
         throw config_error(
             fmt::format("{}:{}:{}: demography.projection: unknown projection '{}'{}; accepted: {}",
-                        s.file.string(), s.projection_at.line, s.projection_at.column, s.projection,
+                        s.projection_at.file.empty() ? s.file.string() : s.projection_at.file,
+                        s.projection_at.line, s.projection_at.column, s.projection,
                         did_you_mean(s.projection, accepted), fmt::join(accepted, ", ")));
     }
     run_plan plan;
     plan.seed = s.seed;
     plan.replicates = s.replicates;
-    plan.variants = {
-        variant{s.levers.empty() ? "baseline" : "scenario", resolve_levers(s, params.care)}};
+    plan.variants = build_variants(s, params.care, region.providers);
     std::vector<std::string> files = {s.file.string()};
+    for (const auto& f : s.extends_chain) // parents (`extends`) are inputs too
+        files.push_back(f.string());
     for (const auto& f : region_files(region_dir))
         files.push_back(f.string());
     for (const auto& f : parameter_files(s.parameters_dir))
         files.push_back(f.string());
+    if (years)
+        s.time.years = *years;
     model m(inputs_for(s, std::move(region), std::move(params)));
     return {std::move(s), std::move(m), std::move(plan), std::move(files)};
 }
@@ -88,11 +92,11 @@ int validate_command(const std::filesystem::path& scenario_file) {
     for (const auto& w : l.frozen.warnings())
         spdlog::warn("{}", w);
     fmt::print("{}: valid. Region '{}' with {} residents in {} neighbourhoods, {} providers; "
-               "{} needs; {} lever(s); {} weekly steps from {}.\n",
+               "{} needs; {} lever(s), {} variant(s); {} weekly steps from {}.\n",
                scenario_file.string(), l.frozen.area().name, l.frozen.residents().size(),
                l.frozen.neighbourhood_count(), l.frozen.providers().size(),
-               l.frozen.care().needs.size(), l.file.levers.size(), l.frozen.time().step_count(),
-               iso(l.frozen.time().start));
+               l.frozen.care().needs.size(), l.file.levers.size(), l.plan.variants.size(),
+               l.frozen.time().step_count(), iso(l.frozen.time().start));
     return ok;
 }
 

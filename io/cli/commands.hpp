@@ -18,6 +18,7 @@ enum exit_code : int {
     internal = 1,
     invalid_input = 2,
     output_failed = 3,
+    calibration_outside = 4, // `calibrate --strict`: an indicator lies outside its tolerance
     interrupted = 130
 };
 
@@ -39,9 +40,12 @@ struct loaded_scenario {
     run_plan plan;
     std::vector<std::string> input_files;
 };
+// `years` overrides time.years of the model (levers and sweeps are still checked against the
+// scenario's own period).
 loaded_scenario load(const std::filesystem::path& scenario_file,
                      std::optional<std::uint64_t> seed = std::nullopt,
-                     std::optional<std::uint32_t> replicates = std::nullopt);
+                     std::optional<std::uint32_t> replicates = std::nullopt,
+                     std::optional<int> years = std::nullopt);
 
 // "zorgsim 0.1.0 (git revision)"
 std::string version_string();
@@ -59,5 +63,14 @@ int export_command(const std::filesystem::path& results, const std::filesystem::
 // by default results/<scenario>.graphml.
 int network_command(const std::filesystem::path& scenario_file,
                     const std::optional<std::filesystem::path>& output);
+// Regions or scenarios side by side (compare_command.cpp): indicators per 1,000 residents per
+// year, crude and directly age-standardised to `standard_population`; optionally also as CSV.
+int compare_command(const std::vector<std::filesystem::path>& files,
+                    const std::filesystem::path& standard_population,
+                    const std::filesystem::path& csv);
+// The first simulated year of variant 0, replicate 0 against DOMAIN §8.7 (calibrate_command.cpp):
+// prints indicator, simulated, target, tolerance, inside. Returns ok, or calibration_outside with
+// `strict` when a modelled indicator lies outside its tolerance.
+int calibrate_command(const std::filesystem::path& scenario_file, bool strict);
 
 } // namespace zorgsim::io

@@ -11,8 +11,8 @@
 
 #include <algorithm>
 #include <cstdio>
-#include <functional>
 #include <fstream>
+#include <functional>
 #include <optional>
 
 namespace zorgsim::io {
@@ -60,9 +60,9 @@ std::vector<band_values> sum_by_item(const results_table_reader& f, const std::s
 
 std::vector<run_totals> read_totals(const std::filesystem::path& file) {
     const results_table_reader f(file);
-    for (const auto* name : {"contacts_by_age_band", "demand_by_age_band", "population",
-                             "population_initial", "cost_by_age_band_eur",
-                             "wait_weeks_sum_by_age_band", "unmet_by_age_band"})
+    for (const auto* name :
+         {"contacts_by_age_band", "demand_by_age_band", "population", "population_initial",
+          "cost_by_age_band_eur", "wait_weeks_sum_by_age_band", "unmet_by_age_band"})
         if (!f.has_dataset(name))
             throw input_error(fmt::format(
                 "{}: has no dataset '{}'; compare needs results written by zorgsim 0.5 or later "
@@ -77,8 +77,8 @@ std::vector<run_totals> read_totals(const std::filesystem::path& file) {
     std::vector<run_totals> out;
     for (std::uint64_t v = 0; v < variants.size(); ++v) {
         run_totals t;
-        t.column = fmt::format("{}: {}", region.empty() ? file.stem().string() : region,
-                               variants[v]);
+        t.column =
+            fmt::format("{}: {}", region.empty() ? file.stem().string() : region, variants[v]);
         t.needs = needs;
         // Person-years: each simulated year counts the mean of its start and end population.
         const auto replicates = pop_shape[1], years = pop_shape[2], sexes = pop_shape[4];
@@ -91,7 +91,8 @@ std::vector<run_totals> read_totals(const std::filesystem::path& file) {
                                     x);
                         };
                         const double end = population[at(y)];
-                        const double start = y == 0 ? initial[b * sexes + x] : population[at(y - 1)];
+                        const double start =
+                            y == 0 ? initial[b * sexes + x] : population[at(y - 1)];
                         t.person_years[b] += (start + end) / 2;
                     }
         t.contacts = sum_by_item(f, "contacts_by_age_band", v);

@@ -3,6 +3,7 @@
 #include "engine/core/error.hpp"
 #include "engine/sim/engine.hpp"
 #include "io/cli/commands.hpp"
+#include "io/config/scenario.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -81,6 +82,29 @@ int main(int argc, char** argv) {
     network->add_option("-o,--output", network_out,
                         "GraphML file (default results/<scenario>.graphml)");
 
+    std::vector<std::string> compare_files;
+    std::string compare_standard, compare_csv;
+    auto* compare = app.add_subcommand(
+        "compare", "regions or scenarios side by side per 1,000 residents, crude and "
+                   "age-standardised to the Dutch population");
+    compare->add_option("results", compare_files, "results files (HDF5), one or more")
+        ->required()
+        ->check(CLI::ExistingFile);
+    compare->add_option("--standard", compare_standard,
+                        "standard population CSV (default parameters/standard_population.csv)");
+    compare->add_option("--csv", compare_csv, "also write the table as long-format CSV");
+
+    std::string calibrate_file;
+    bool calibrate_strict = false;
+    auto* calibrate = app.add_subcommand(
+        "calibrate", "run the first simulated year and print it against the DOMAIN §8.7 targets "
+                     "(parameters/calibration_targets.csv)");
+    calibrate->add_option("scenario", calibrate_file, "scenario file (TOML)")
+        ->required()
+        ->check(CLI::ExistingFile);
+    calibrate->add_flag("--strict", calibrate_strict,
+                        "exit with code 4 when a modelled indicator is outside its tolerance");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -106,6 +130,20 @@ int main(int argc, char** argv) {
             return inspect_command(inspect_file);
         if (*export_csv)
             return export_command(export_file, export_dir, export_variables);
+        if (*compare) {
+            std::filesystem::path standard = compare_standard;
+            if (standard.empty()) {
+                const auto dir = find_data_dir(std::filesystem::current_path(), "parameters");
+                if (!dir)
+                    throw input_error("cannot find parameters/standard_population.csv; give "
+                                      "--standard FILE");
+                standard = *dir / "standard_population.csv";
+            }
+            return compare_command({compare_files.begin(), compare_files.end()}, standard,
+                                   compare_csv);
+        }
+        if (*calibrate)
+            return calibrate_command(calibrate_file, calibrate_strict);
         if (*network)
             return network_command(network_file,
                                    network_out.empty()

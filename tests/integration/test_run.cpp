@@ -104,7 +104,7 @@ TEST_CASE("a run writes a complete, self-describing, conserving results file", "
     SECTION("dimensions, units and provenance") {
         const auto demand = dims_of(f.id, "demand");
         REQUIRE(demand.size() == 5);
-        CHECK(demand[0] == 1);   // variant
+        CHECK(demand[0] == 2);   // variants: baseline and scenario (small.toml has a lever)
         CHECK(demand[1] == 2);   // replicates
         CHECK(demand[2] == 104); // two years of weeks
         CHECK(demand[4] == 13);  // settings

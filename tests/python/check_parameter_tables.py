@@ -10,7 +10,8 @@ import os
 import re
 import sys
 
-TABLES = ["needs.csv", "pathways.csv", "capacity.csv", "prevalence.csv", "demography.csv", "projection.csv"]
+TABLES = ["needs.csv", "pathways.csv", "capacity.csv", "prevalence.csv", "demography.csv", "projection.csv",
+          "funding.csv", "calibration_targets.csv", "propensity.csv", "standard_population.csv"]
 
 
 def read_csv(path):

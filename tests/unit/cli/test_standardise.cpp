@@ -39,8 +39,8 @@ TEST_CASE("direct standardisation agrees with a hand computation", "[compare][st
 
 TEST_CASE("the standard population file is read, normalised and checked",
           "[compare][standardise]") {
-    const auto shipped =
-        read_standard_population(ZORGSIM_SOURCE_DIR "/scenarios/parameters/standard_population.csv");
+    const auto shipped = read_standard_population(ZORGSIM_SOURCE_DIR
+                                                  "/scenarios/parameters/standard_population.csv");
     double total = 0;
     for (auto s : shipped)
         total += s;

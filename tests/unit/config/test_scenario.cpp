@@ -23,12 +23,31 @@ std::string errors_of(const std::string& text) {
     return "";
 }
 
+// A tiny parameter set of its own, so these tests do not depend on the shipped one.
 care_parameters care() {
     care_parameters p;
-    p.needs = {{"chronic_diabetes", condition::diabetes, {}, routing_rule::per_resident}};
+    p.needs = {{"chronic_diabetes", condition::diabetes, {}, routing_rule::per_resident},
+               {"acute_gp", std::nullopt, {}, routing_rule::per_contact},
+               {"psychosocial", std::nullopt, {}, routing_rule::per_contact}};
     p.pathways = {{{setting::poh_s, 0.85, 30, 87.5, 4, escalate_to_unmet},
-                   {setting::hospital_outpatient, 0.15, 15, 212.5, 6, escalate_to_unmet}}};
+                   {setting::hospital_outpatient, 0.15, 15, 212.5, 6, escalate_to_unmet}},
+                  {{setting::gp, 1, 10, 12.43, 1, escalate_to_unmet}},
+                  {{setting::gp, 1, 15, 12.43, 2, escalate_to_unmet},
+                   {setting::welfare, 0, 45, 0, 4, escalate_to_unmet}}};
     return p;
+}
+
+provider_table providers() {
+    provider_table t;
+    const auto add = [&](std::string code, provider_type type) {
+        t.code.push_back(code);
+        t.name.push_back("provider " + code);
+        t.type.push_back(type);
+    };
+    add("GP001", provider_type::gp_practice);
+    add("GP002", provider_type::gp_practice);
+    add("ZH01", provider_type::hospital_outpatient);
+    return t;
 }
 } // namespace
 
@@ -65,8 +84,8 @@ ramp_years = 1.5
     CHECK(s.replicates == 3);
     CHECK(s.travel.speed_km_per_h == 25);
     REQUIRE(s.levers.size() == 1);
-    CHECK(s.levers[0].share == 0.3);
-    const auto levers = resolve_levers(s, care());
+    CHECK(s.levers[0].number("share") == 0.3);
+    const auto levers = resolve_levers(s, care(), providers());
     REQUIRE(levers.substitution.size() == 1);
     CHECK(levers.substitution[0].from == setting::hospital_outpatient);
     CHECK(levers.substitution[0].to == setting::poh_s);
@@ -117,7 +136,7 @@ TEST_CASE("region and lever mistakes", "[config][errors]") {
         "need = \"chronic_diabetis\"\nfrom = \"hospital_outpatient\"\n"
         "to = \"poh_s\"\nshare = 0.5\n",
         here);
-    CHECK_THROWS_WITH(resolve_levers(s, care()),
+    CHECK_THROWS_WITH(resolve_levers(s, care(), providers()),
                       Catch::Contains("test.toml:5:") &&
                           Catch::Contains("did you mean 'chronic_diabetes'?"));
     const auto t = parse_scenario_text(
@@ -125,7 +144,7 @@ TEST_CASE("region and lever mistakes", "[config][errors]") {
         "need = \"chronic_diabetes\"\nfrom = \"hospital_outpatient\"\n"
         "to = \"pharmacy\"\nshare = 0.5\n",
         here);
-    CHECK_THROWS_WITH(resolve_levers(t, care()),
+    CHECK_THROWS_WITH(resolve_levers(t, care(), providers()),
                       Catch::Contains("lever[0].to") &&
                           Catch::Contains("no pathway row for setting 'pharmacy'"));
 }

@@ -1,7 +1,9 @@
+#include "engine/core/radix_sort.hpp"
 #include "engine/core/rng.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cmath>
 
 using namespace zorgsim;
@@ -57,4 +59,28 @@ TEST_CASE("Poisson by inversion has the right mean, variance and zero probabilit
         CHECK(sum2 / n - m * m == Approx(mean).epsilon(0.03).margin(0.001));
         CHECK(zeros / n == Approx(e).margin(4 * std::sqrt(e * (1 - e) / n)));
     }
+}
+
+TEST_CASE("radix sort agrees with std::sort on event-like and random keys", "[radix_sort]") {
+    std::vector<std::uint64_t> scratch;
+    for (int trial = 0; trial < 4; ++trial) {
+        std::vector<std::uint64_t> keys;
+        const zorgsim::keyed_rng rng(11, static_cast<std::uint32_t>(trial));
+        for (std::uint32_t i = 0; i < 20000; ++i) {
+            const auto w = rng.words(zorgsim::rng_stream::demand_detail, i, 0);
+            const std::uint64_t k =
+                trial == 0   ? (std::uint64_t{w[0]} << 32) | w[1]                // all bytes random
+                : trial == 1 ? (std::uint64_t{w[0] % 300} << 32) | (w[1] % 5000) // event-like
+                : trial == 2 ? 42u                                               // all equal
+                             : std::uint64_t{i} << 40;                           // one byte differs
+            keys.push_back(k);
+        }
+        auto expected = keys;
+        std::sort(expected.begin(), expected.end());
+        zorgsim::radix_sort(keys, scratch);
+        CHECK(keys == expected);
+    }
+    std::vector<std::uint64_t> empty;
+    zorgsim::radix_sort(empty, scratch);
+    CHECK(empty.empty());
 }
