@@ -315,7 +315,9 @@ public:
                              contacts_by_band_,
                              cost_by_band_,
                              wait_by_band_,
-                             unmet_by_band_});
+                             unmet_by_band_,
+                             registered_by_band_,
+                             residents_by_band_});
     }
 
     // The end of a simulated year: who used care during it, then (with demography on) deaths,
@@ -399,9 +401,16 @@ private:
 
     void count_listed() {
         std::fill(listed_.begin(), listed_.end(), 0u);
-        for (auto p : residents_.practice)
-            if (p != no_practice)
+        registered_by_band_.fill(0);
+        residents_by_band_.fill(0);
+        for (std::size_t i = 0; i < residents_.size(); ++i) {
+            const auto b = residents_.age_band[i];
+            ++residents_by_band_[b];
+            if (const auto p = residents_.practice[i]; p != no_practice) {
                 ++listed_[p];
+                ++registered_by_band_[b];
+            }
+        }
     }
 
     // Practices whose closure date has come close: their residents are listed elsewhere by the
@@ -800,6 +809,7 @@ private:
     std::vector<std::uint32_t> demand_by_need_band_, contacts_by_band_, wait_by_band_,
         unmet_by_band_;
     std::vector<double> cost_by_band_;
+    std::array<std::uint32_t, age_band_count> registered_by_band_{}, residents_by_band_{};
     std::vector<std::uint32_t> backlog_, provider_contacts_, arrivals_, left_unserved_,
         provider_wait_, queue_weeks_, listed_, gp_contacts_;
     std::vector<double> minutes_used_, capacity_, gp_capacity_;

@@ -42,6 +42,8 @@ void memory_recorder::record(const step_view& v) {
     append(s.cost_by_band_eur, v.cost_by_band_eur);
     append(s.wait_by_band, v.wait_by_band);
     append(s.unmet_by_band, v.unmet_by_band);
+    append(s.registered_by_band, v.registered_by_band);
+    append(s.residents_by_band, v.residents_by_band);
     ++s.steps;
 }
 

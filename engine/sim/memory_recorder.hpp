@@ -15,7 +15,8 @@ struct point_series {
     std::vector<std::uint32_t> residents, demand, demand_by_need, contacts, escalated, unmet,
         wait_weeks_sum, backlog, provider_contacts, unmet_by_need, provider_arrivals,
         provider_left_unserved, provider_wait_weeks_sum, provider_queue_weeks_sum, listed,
-        gp_contacts, demand_by_need_band, contacts_by_band, wait_by_band, unmet_by_band;
+        gp_contacts, demand_by_need_band, contacts_by_band, wait_by_band, unmet_by_band,
+        registered_by_band, residents_by_band;
     std::vector<double> cost_eur, minutes_used, capacity_min, gp_capacity_min, cost_by_band_eur;
     std::size_t steps = 0;
     std::vector<demography_year> years; // one per simulated year, when demography is on

@@ -68,6 +68,8 @@ struct step_view {
     std::span<const double> cost_by_band_eur;           // [setting x age band]
     std::span<const std::uint32_t> wait_by_band;        // weeks waited [setting x age band]
     std::span<const std::uint32_t> unmet_by_band;       // [setting x age band]
+    std::span<const std::uint32_t> registered_by_band;  // listed with a practice [age band]
+    std::span<const std::uint32_t> residents_by_band;   // [age band]
 };
 
 // The year's use of care per resident, by age band: residents present during the year, and how

@@ -1,4 +1,5 @@
 #include "io/cli/commands.hpp"
+#include "io/data/calibration_reader.hpp"
 
 #include "engine/core/error.hpp"
 #include "engine/sim/engine.hpp"
@@ -142,6 +143,11 @@ int run_command(const run_request& r) {
         meta.input_sha256.push_back(sha256_file(f));
     meta.scenario_resolved = resolved_text(l.file);
     meta.compression = l.file.compression;
+    if (std::filesystem::exists(l.file.parameters_dir / "funding.csv"))
+        for (const auto& c : read_funding(l.file.parameters_dir))
+            if (c.line == "gp_care" && c.basis == funding_basis::registered)
+                for (std::size_t b = 0; b < age_band_count; ++b)
+                    meta.fixed_first_line_eur_per_year[b] += c.eur_per_year[b];
     meta.started_utc = utc_now();
     results_writer writer(out, meta);
     year_totals_recorder totals;

@@ -275,18 +275,21 @@ public:
         throw config_error(msg);
     }
 
+    // What a value is, with the value as written for scalars: `a string ("0.3")`.
     static std::string type_name(const toml::node& n) {
         switch (n.type()) {
         case toml::node_type::string:
-            return "a string";
+            return fmt::format("a string (\"{}\")", n.as_string()->get());
         case toml::node_type::integer:
-            return "an integer";
+            return fmt::format("an integer ({})", n.as_integer()->get());
         case toml::node_type::floating_point:
-            return "a number";
+            return fmt::format("a number ({})", n.as_floating_point()->get());
         case toml::node_type::boolean:
-            return "a boolean";
-        case toml::node_type::date:
-            return "a date";
+            return fmt::format("a boolean ({})", n.as_boolean()->get());
+        case toml::node_type::date: {
+            const auto d = n.as_date()->get();
+            return fmt::format("a date ({:04}-{:02}-{:02})", d.year, +d.month, +d.day);
+        }
         case toml::node_type::table:
             return "a table";
         case toml::node_type::array:
@@ -381,6 +384,18 @@ void parse_lever(checker& c, const toml::table& t, std::size_t i, scenario& s) {
             c.error(l.values["eligibility"].at, prefix + "eligibility",
                     fmt::format("unknown eligibility '{}'{}; accepted: {}", who,
                                 did_you_mean(who, names), fmt::join(names, ", ")));
+    }
+    // A ramp that ends after the run would never reach the strength written in the file.
+    if (const auto* ramp = t.get("ramp_years");
+        ramp && l.has("ramp_years") && l.has("start_year")) {
+        const double start = l.number("start_year"), years = l.number("ramp_years");
+        const double end = static_cast<double>(s.time.start.year + s.time.years);
+        if (start + years > end)
+            c.error(*ramp, prefix + "ramp_years",
+                    fmt::format("{} runs past the horizon: start_year {} + {} = {}, but the run "
+                                "ends at the start of {} (time.start + time.years); accepted: 0 "
+                                "to {} for this start_year",
+                                years, start, years, start + years, end, end - start));
     }
     if (l.type == "capacity" && !t.get("change_share") && !t.get("change_fte"))
         c.error(t, prefix + "change_share",
@@ -614,33 +629,6 @@ std::vector<std::string> builtin_regions() {
             out.push_back(e.path().filename().string());
     std::sort(out.begin(), out.end());
     return out;
-}
-
-std::string nearest_name(const std::string& name, const std::vector<std::string>& candidates) {
-    std::string best;
-    std::size_t best_distance = std::max<std::size_t>(2, name.size() / 3) + 1;
-    for (const auto& c : candidates) {
-        std::vector<std::size_t> prev(c.size() + 1), cur(c.size() + 1);
-        for (std::size_t j = 0; j <= c.size(); ++j)
-            prev[j] = j;
-        for (std::size_t i = 1; i <= name.size(); ++i) {
-            cur[0] = i;
-            for (std::size_t j = 1; j <= c.size(); ++j)
-                cur[j] = std::min(
-                    {prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (name[i - 1] == c[j - 1] ? 0 : 1)});
-            std::swap(prev, cur);
-        }
-        if (prev[c.size()] < best_distance) {
-            best_distance = prev[c.size()];
-            best = c;
-        }
-    }
-    return best;
-}
-
-std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates) {
-    const auto hint = nearest_name(name, candidates);
-    return hint.empty() ? "" : fmt::format(" (did you mean '{}'?)", hint);
 }
 
 scenario parse_scenario(const std::filesystem::path& file) {

@@ -10,6 +10,7 @@
 #include "engine/network/providers.hpp"
 #include "engine/network/travel.hpp"
 #include "engine/sim/recorder.hpp"
+#include "io/data/nearest.hpp" // nearest_name, did_you_mean
 
 #include <cstdint>
 #include <filesystem>
@@ -111,10 +112,5 @@ std::vector<variant> build_variants(const scenario& s, const care_parameters& ca
 std::optional<std::filesystem::path> find_data_dir(const std::filesystem::path& scenario_dir,
                                                    const std::filesystem::path& relative);
 std::vector<std::string> builtin_regions();
-
-// Levenshtein-nearest candidate, for "did you mean" hints; empty when nothing is close.
-std::string nearest_name(const std::string& name, const std::vector<std::string>& candidates);
-// " (did you mean 'x'?)" for the nearest candidate, or "" when nothing is close.
-std::string did_you_mean(const std::string& name, const std::vector<std::string>& candidates);
 
 } // namespace zorgsim::io

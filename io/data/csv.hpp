@@ -1,6 +1,9 @@
 // A small strict CSV reader for region and parameter files: a header row, comma-separated fields,
 // optional double quotes, '#' comment lines. Every problem is collected with file, line and
-// column name; read functions throw one input_error listing them all.
+// column name; read functions throw one input_error listing them all. Dutch spreadsheet exports
+// are accepted as they come: a UTF-8 byte-order mark, Windows-1252 text, CRLF line ends, and
+// ';'-separated files (a header with ';' and no ',', or a `sep=;` first line) whose numbers may
+// use a decimal comma (scenarios/README.md, "CSV format").
 #pragma once
 
 #include <array>
@@ -19,6 +22,9 @@ std::vector<std::string> names_of(const std::array<std::string_view, N>& a) {
     return {a.begin(), a.end()};
 }
 
+// "a, b, c" for an error message; longer lists show their first `shown` names and the count.
+std::string name_list(const std::vector<std::string>& names, std::size_t shown = 12);
+
 struct csv_row {
     std::size_t line = 0; // 1-based line in the file
     std::vector<std::string> fields;
@@ -33,6 +39,8 @@ public:
                          const std::vector<std::string>& optional = {});
 
     const std::filesystem::path& path() const { return path_; }
+    std::size_t header_line() const { return header_line_; }
+    char separator() const { return separator_; }
     const std::vector<csv_row>& rows() const { return rows_; }
     bool has(const std::string& column) const;
 
@@ -42,12 +50,15 @@ public:
                   double fallback = 0);
     std::uint32_t count(const csv_row& r, const std::string& column,
                         std::uint32_t max = 4'000'000'000u);
-    // A name from a fixed list; the error lists the accepted names.
+    // A name from a fixed list; the error lists the accepted names and the nearest one.
     std::size_t choice(const csv_row& r, const std::string& column,
                        const std::vector<std::string>& accepted);
 
     void error(const csv_row& r, const std::string& column, const std::string& message);
+    void error(std::size_t line, const std::string& column, const std::string& message);
     void error(const std::string& message);
+    // A problem of the file as a whole that is best found at the header ("file:line: message").
+    void header_error(const std::string& message);
     // Throws input_error with every collected message (at most 25 shown) if there are any.
     void throw_if_errors() const;
 
@@ -55,6 +66,8 @@ private:
     const std::string& raw(const csv_row& r, const std::string& column) const;
 
     std::filesystem::path path_;
+    char separator_ = ',';
+    std::size_t header_line_ = 1;
     std::vector<std::string> header_;
     std::vector<csv_row> rows_;
     std::vector<std::string> errors_;

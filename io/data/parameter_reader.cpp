@@ -2,8 +2,11 @@
 
 #include "engine/core/error.hpp"
 #include "io/data/csv.hpp"
+#include "io/data/nearest.hpp"
 
+#include <cmath>
 #include <fmt/format.h>
+#include <map>
 
 namespace zorgsim::io {
 namespace {
@@ -23,24 +26,28 @@ std::vector<std::string> with(std::vector<std::string> a, std::initializer_list<
     a.insert(a.end(), b);
     return a;
 }
+std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
+    a.insert(a.end(), b.begin(), b.end());
+    return a;
+}
 
 void read_needs(const std::filesystem::path& dir, care_parameters& p) {
     const auto rates = band_columns("rate_");
-    auto f = csv_file::read(dir / "needs.csv", with({"need", "applies_to"}, {}),
-                            with(rates, {"routing", "source"}));
-    for (const auto& r : rates)
-        if (!f.has(r))
-            f.error(fmt::format("required column '{}' is missing", r));
-    f.throw_if_errors();
+    auto f = csv_file::read(dir / "needs.csv", with({"need", "applies_to"}, rates),
+                            {"routing", "source"});
     auto conditions = names_of(condition_names);
     conditions.insert(conditions.begin(), "all");
+    std::vector<std::size_t> lines;
     for (const auto& row : f.rows()) {
         need_spec n;
         n.name = f.text(row, "need");
         if (n.name.empty())
             f.error(row, "need", "must not be empty");
-        if (p.need_index(n.name))
-            f.error(row, "need", fmt::format("'{}' appears twice", n.name));
+        if (const auto seen = p.need_index(n.name))
+            f.error(row, "need",
+                    fmt::format("'{}' appears twice (first on line {}); names must be unique",
+                                n.name, lines[*seen]));
+        lines.push_back(row.line);
         const auto c = f.choice(row, "applies_to", conditions);
         if (c > 0)
             n.applies_to = static_cast<condition>(c - 1);
@@ -64,16 +71,18 @@ void read_pathways(const std::filesystem::path& dir, care_parameters& p) {
                             {"source"});
     auto targets = names_of(setting_names);
     targets.push_back("unmet");
+    std::vector<std::string> known;
+    for (const auto& spec : p.needs)
+        known.push_back(spec.name);
+    // The line of each (need, setting) row, for the checks across rows below.
+    std::vector<std::map<setting, std::size_t>> line_of(p.needs.size());
     for (const auto& row : f.rows()) {
         const auto need = f.text(row, "need");
         const auto n = p.need_index(need);
         if (!n) {
-            std::vector<std::string> known;
-            for (const auto& spec : p.needs)
-                known.push_back(spec.name);
             f.error(row, "need",
-                    fmt::format("'{}' is not in needs.csv; accepted: {}", need,
-                                fmt::join(known, ", ")));
+                    fmt::format("'{}' is not in needs.csv{}; accepted: {}", need,
+                                did_you_mean(need, known), name_list(known)));
             continue;
         }
         pathway_step s;
@@ -86,13 +95,80 @@ void read_pathways(const std::filesystem::path& dir, care_parameters& p) {
         s.escalates_to = t < setting_count ? static_cast<std::uint8_t>(t) : escalate_to_unmet;
         if (p.step(*n, s.where))
             f.error(row, "setting",
-                    fmt::format("('{}', '{}') appears twice", need, name_of(s.where)));
+                    fmt::format("('{}', '{}') appears twice (first on line {})", need,
+                                name_of(s.where), line_of[*n][s.where]));
+        else
+            line_of[*n][s.where] = row.line;
         p.pathways[*n].push_back(s);
     }
     for (std::size_t n = 0; n < p.needs.size(); ++n)
         if (p.pathways[n].empty())
             f.error(fmt::format("need '{}' has no row; every need needs at least one setting",
                                 p.needs[n].name));
+    f.throw_if_errors();
+    // Across rows: each need's shares add up to 1, and its escalation chains end (in unmet or a
+    // row that does not escalate) without coming back. care::validate() checks the same for
+    // parameters that do not come from a file.
+    for (std::size_t n = 0; n < p.needs.size(); ++n) {
+        const auto& name = p.needs[n].name;
+        const auto& rows = p.pathways[n];
+        double total = 0;
+        std::vector<std::string> parts, served;
+        for (const auto& row : rows) {
+            total += row.share;
+            parts.push_back(fmt::format("{} {} (line {})", name_of(row.where), row.share,
+                                        line_of[n][row.where]));
+            served.emplace_back(name_of(row.where));
+        }
+        if (std::abs(total - 1.0) > 1e-6)
+            f.error(line_of[n][rows.front().where], "share",
+                    fmt::format("the shares of need '{}' add up to {:.6g}: "
+                                "{}; accepted: a sum of 1 (rows reached only by escalation have "
+                                "share 0)",
+                                name, total, fmt::join(parts, " + ")));
+        for (const auto& row : rows) {
+            if (row.escalates_to == escalate_to_unmet)
+                continue;
+            const auto target = static_cast<setting>(row.escalates_to);
+            const auto line = line_of[n][row.where];
+            if (target == row.where)
+                f.error(line, "escalates_to",
+                        fmt::format("need '{}' escalates from '{}' to "
+                                    "itself; accepted: another setting of {} ({}) or unmet",
+                                    name, name_of(row.where), name, fmt::join(served, ", ")));
+            else if (!p.step(static_cast<std::uint32_t>(n), target))
+                f.error(line, "escalates_to",
+                        fmt::format("need '{}' escalates from '{}' to "
+                                    "'{}', which has no row for '{}'; accepted: a setting with a "
+                                    "row for {} ({}) or unmet",
+                                    name, name_of(row.where), name_of(target), name, name,
+                                    fmt::join(served, ", ")));
+        }
+    }
+    f.throw_if_errors();
+    for (std::size_t n = 0; n < p.needs.size(); ++n)
+        for (const auto& start : p.pathways[n]) {
+            // Follow the chain from this row; coming back to it closes a cycle, reported once
+            // per need, from its row that comes first in the file.
+            std::vector<std::string> hops;
+            const pathway_step* at = &start;
+            bool cycle = false;
+            for (std::size_t k = 0;
+                 at && at->escalates_to != escalate_to_unmet && !cycle && k <= setting_count; ++k) {
+                hops.push_back(
+                    fmt::format("{} (line {})", name_of(at->where), line_of[n][at->where]));
+                at = p.step(static_cast<std::uint32_t>(n), static_cast<setting>(at->escalates_to));
+                cycle = at == &start;
+            }
+            if (!cycle)
+                continue;
+            hops.emplace_back(name_of(start.where));
+            f.error(line_of[n][start.where], "escalates_to",
+                    fmt::format("the escalation chain of need '{}' is a cycle: {}; accepted: a "
+                                "chain that ends in unmet (or a row that does not escalate)",
+                                p.needs[n].name, fmt::join(hops, " -> ")));
+            break;
+        }
     f.throw_if_errors();
 }
 
@@ -139,12 +215,8 @@ void read_propensity(const std::filesystem::path& dir, care_parameters& p) {
 
 void read_prevalence(const std::filesystem::path& dir, prevalence_table& t) {
     const auto cols = band_columns("per_1000_");
-    auto f = csv_file::read(dir / "prevalence.csv", {"condition"},
-                            with(cols, {"regional_multiplier", "cluster_loading", "source"}));
-    for (const auto& c : cols)
-        if (!f.has(c))
-            f.error(fmt::format("required column '{}' is missing", c));
-    f.throw_if_errors();
+    auto f = csv_file::read(dir / "prevalence.csv", with({"condition"}, cols),
+                            {"regional_multiplier", "cluster_loading", "source"});
     std::array<std::size_t, condition_count> seen{};
     for (const auto& row : f.rows()) {
         const auto c = f.choice(row, "condition", names_of(condition_names));
@@ -168,11 +240,7 @@ void read_prevalence(const std::filesystem::path& dir, prevalence_table& t) {
 
 void read_demography(const std::filesystem::path& dir, demography_parameters& d) {
     const auto rates = band_columns("rate_");
-    auto f = csv_file::read(dir / "demography.csv", {"quantity", "sex"}, with(rates, {"source"}));
-    for (const auto& r : rates)
-        if (!f.has(r))
-            f.error(fmt::format("required column '{}' is missing", r));
-    f.throw_if_errors();
+    auto f = csv_file::read(dir / "demography.csv", with({"quantity", "sex"}, rates), {"source"});
     const std::vector<std::string> quantities = {"mortality", "fertility", "net_migration"};
     std::array<std::array<bool, sex_count>, 1> mortality_seen{};
     bool fertility_seen = false, migration_seen = false;
@@ -265,8 +333,9 @@ std::vector<std::filesystem::path> parameter_files(const std::filesystem::path& 
     std::vector<std::filesystem::path> files = {dir / "needs.csv",      dir / "pathways.csv",
                                                 dir / "capacity.csv",   dir / "prevalence.csv",
                                                 dir / "demography.csv", dir / "projection.csv"};
-    if (std::filesystem::exists(dir / "propensity.csv"))
-        files.push_back(dir / "propensity.csv");
+    for (const auto* optional : {"propensity.csv", "funding.csv"})
+        if (std::filesystem::exists(dir / optional))
+            files.push_back(dir / optional);
     return files;
 }
 

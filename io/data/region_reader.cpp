@@ -2,6 +2,7 @@
 
 #include "engine/core/error.hpp"
 #include "io/data/csv.hpp"
+#include "io/data/nearest.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -11,18 +12,36 @@
 namespace zorgsim::io {
 namespace {
 
+std::vector<std::string> keys_of(const std::map<std::string, std::uint32_t>& index) {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : index)
+        out.push_back(k);
+    return out;
+}
+
+// "'X' is not in file.csv (did you mean 'Y'?); accepted: A, B, ..." for a reference to an id.
+std::string not_in(const std::string& value, const std::string& file,
+                   const std::vector<std::string>& accepted) {
+    return fmt::format("'{}' is not in {}{}; accepted: {}", value, file,
+                       did_you_mean(value, accepted), name_list(accepted));
+}
+
 void read_municipalities(const std::filesystem::path& dir, region& r,
                          std::map<std::string, std::uint32_t>& index) {
     auto f = csv_file::read(dir / "municipalities.csv",
                             {"municipality_code", "name", "population_total"},
                             {"population_year", "source"});
+    std::map<std::string, std::size_t> line_of;
     for (const auto& row : f.rows()) {
         municipality m{f.text(row, "municipality_code"), f.text(row, "name"),
                        f.count(row, "population_total", 100'000'000)};
         if (m.code.empty())
             f.error(row, "municipality_code", "must not be empty");
         else if (!index.emplace(m.code, static_cast<std::uint32_t>(r.municipalities.size())).second)
-            f.error(row, "municipality_code", fmt::format("'{}' appears twice", m.code));
+            f.error(row, "municipality_code",
+                    fmt::format("'{}' appears twice (first on line {}); codes must be unique",
+                                m.code, line_of[m.code]));
+        line_of.emplace(m.code, row.line);
         r.municipalities.push_back(std::move(m));
     }
     if (f.rows().empty())
@@ -37,17 +56,21 @@ void read_neighbourhoods(const std::filesystem::path& dir, region& r,
                             {"neighbourhood_code", "name", "municipality_code", "wsv", "lon_deg",
                              "lat_deg", "vulnerable_share"});
     auto& nb = r.neighbourhoods;
+    std::map<std::string, std::size_t> line_of;
     for (const auto& row : f.rows()) {
         const auto code = f.text(row, "neighbourhood_code");
         if (code.empty())
             f.error(row, "neighbourhood_code", "must not be empty");
         else if (!index.emplace(code, static_cast<std::uint32_t>(nb.code.size())).second)
-            f.error(row, "neighbourhood_code", fmt::format("'{}' appears twice", code));
+            f.error(row, "neighbourhood_code",
+                    fmt::format("'{}' appears twice (first on line {}); codes must be unique", code,
+                                line_of[code]));
+        line_of.emplace(code, row.line);
         const auto mcode = f.text(row, "municipality_code");
         const auto m = municipalities.find(mcode);
         if (m == municipalities.end())
             f.error(row, "municipality_code",
-                    fmt::format("'{}' is not in municipalities.csv", mcode));
+                    not_in(mcode, "municipalities.csv", keys_of(municipalities)));
         const auto wsv = f.text(row, "wsv");
         if (wsv.empty())
             f.error(row, "wsv", "every neighbourhood belongs to one WSV; the value is empty");
@@ -87,7 +110,7 @@ void read_population(const std::filesystem::path& dir, region& r,
         const auto h = neighbourhoods.find(code);
         if (h == neighbourhoods.end()) {
             f.error(row, "neighbourhood_code",
-                    fmt::format("'{}' is not in neighbourhoods.csv", code));
+                    not_in(code, "neighbourhoods.csv", keys_of(neighbourhoods)));
             continue;
         }
         const auto age_text = f.text(row, "age_band");
@@ -123,6 +146,13 @@ void read_population(const std::filesystem::path& dir, region& r,
         else
             nb.persons[h->second][year][s] += persons;
     }
+    if (f.rows().empty()) {
+        f.error(fmt::format("no rows; every (neighbourhood_code, age_band, sex) of the {} "
+                            "neighbourhoods needs one ({} rows with age bands {})",
+                            nb.size(), nb.size() * age_band_count * sex_count,
+                            fmt::join(age_band_names, ", ")));
+        f.throw_if_errors();
+    }
     for (std::size_t h = 0; h < nb.size(); ++h)
         for (std::size_t b = 0; b < age_band_count; ++b)
             for (std::size_t s = 0; s < sex_count; ++s)
@@ -130,6 +160,8 @@ void read_population(const std::filesystem::path& dir, region& r,
                     f.error(fmt::format("no row for neighbourhood '{}', age_band '{}', sex '{}'; "
                                         "every combination needs one (persons may be 0)",
                                         nb.code[h], age_band_names[b], sex_names[s]));
+    // A bad row would make the totals disagree as well; that is one problem, reported once.
+    f.throw_if_errors();
     // The population table must agree with the municipal totals (within 1%): a larger gap is
     // nearly always a unit or filter mistake in an exported table.
     std::vector<std::uint64_t> per_municipality(r.municipalities.size(), 0);
@@ -142,9 +174,10 @@ void read_population(const std::filesystem::path& dir, region& r,
         const double sum = static_cast<double>(per_municipality[m]);
         if (std::abs(sum - total) > 0.01 * total)
             f.error(fmt::format("persons in municipality '{}' add up to {}, but municipalities.csv "
-                                "gives population_total {}; they must agree within 1%",
+                                "gives population_total {}; they must agree within 1% ({} to {})",
                                 r.municipalities[m].code, per_municipality[m],
-                                r.municipalities[m].population_total));
+                                r.municipalities[m].population_total, std::ceil(0.99 * total),
+                                std::floor(1.01 * total)));
     }
     f.throw_if_errors();
 }
@@ -160,8 +193,10 @@ void read_providers(const std::filesystem::path& dir, const region& r,
         const auto code = f.text(row, "provider_code");
         if (code.empty())
             f.error(row, "provider_code", "must not be empty");
-        else if (!seen.emplace(code, row.line).second)
-            f.error(row, "provider_code", fmt::format("'{}' appears twice", code));
+        else if (const auto [it, fresh] = seen.emplace(code, row.line); !fresh)
+            f.error(row, "provider_code",
+                    fmt::format("'{}' appears twice (first on line {}); codes must be unique", code,
+                                it->second));
         const auto type =
             static_cast<provider_type>(f.choice(row, "type", names_of(provider_type_names)));
         const auto mcode = f.text(row, "municipality_code");
@@ -172,9 +207,9 @@ void read_providers(const std::filesystem::path& dir, const region& r,
             const auto w = std::find(r.wsv_names.begin(), r.wsv_names.end(), wsv);
             if (w == r.wsv_names.end())
                 f.error(row, "wsv",
-                        fmt::format("'{}' is not a WSV of neighbourhoods.csv; accepted: "
-                                    "one of those names or empty",
-                                    wsv));
+                        fmt::format("'{}' is not a WSV of neighbourhoods.csv{}; accepted: {} or "
+                                    "empty (a provider outside every WSV)",
+                                    wsv, did_you_mean(wsv, r.wsv_names), name_list(r.wsv_names)));
             else
                 wsv_index = static_cast<std::int32_t>(w - r.wsv_names.begin());
         }
@@ -196,6 +231,11 @@ void read_providers(const std::filesystem::path& dir, const region& r,
         if (type == provider_type::gp_practice && p.list_capacity.back() == 0)
             f.error(row, "list_capacity", "a gp_practice needs a list capacity above 0 (patients)");
     }
+    if (std::find(p.type.begin(), p.type.end(), provider_type::gp_practice) == p.type.end())
+        f.error(f.rows().empty()
+                    ? "no providers; at least one row with type gp_practice is required"
+                    : "no provider of type gp_practice; every resident registers with one, so at "
+                      "least one is required");
     f.throw_if_errors();
 }
 
@@ -210,7 +250,8 @@ std::map<std::string, std::uint32_t> index_of(const std::vector<std::string>& co
 // back to the centroid estimate.
 void read_travel_times(const std::filesystem::path& file, const region& r, const provider_table& p,
                        std::vector<travel_entry>& out) {
-    auto f = csv_file::read(file, {"neighbourhood_code", "provider_code", "travel_min"}, {"source"});
+    auto f =
+        csv_file::read(file, {"neighbourhood_code", "provider_code", "travel_min"}, {"source"});
     const auto nbs = index_of(r.neighbourhoods.code);
     const auto providers = index_of(p.code);
     std::map<std::uint64_t, std::size_t> seen;
@@ -219,16 +260,17 @@ void read_travel_times(const std::filesystem::path& file, const region& r, const
         const auto q = providers.find(f.text(row, "provider_code"));
         if (nb == nbs.end())
             f.error(row, "neighbourhood_code",
-                    fmt::format("'{}' is not in neighbourhoods.csv", f.text(row, "neighbourhood_code")));
+                    not_in(f.text(row, "neighbourhood_code"), "neighbourhoods.csv", keys_of(nbs)));
         if (q == providers.end())
             f.error(row, "provider_code",
-                    fmt::format("'{}' is not in providers.csv", f.text(row, "provider_code")));
+                    not_in(f.text(row, "provider_code"), "providers.csv", p.code));
         const double minutes = f.number(row, "travel_min", 0, 1440);
         if (nb == nbs.end() || q == providers.end())
             continue;
         const auto key = (std::uint64_t{nb->second} << 32) | q->second;
         if (const auto [it, fresh] = seen.emplace(key, row.line); !fresh)
-            f.error(row, "provider_code", fmt::format("this pair is already given on line {}", it->second));
+            f.error(row, "provider_code",
+                    fmt::format("this pair is already given on line {}", it->second));
         out.push_back({nb->second, q->second, minutes});
     }
     f.throw_if_errors();
@@ -245,13 +287,15 @@ void read_referrals(const std::filesystem::path& file, const provider_table& p,
         const auto to = providers.find(f.text(row, "provider_code"));
         if (from == providers.end() || p.type[from->second] != provider_type::gp_practice)
             f.error(row, "practice_code",
-                    fmt::format("'{}' is not a gp_practice in providers.csv", f.text(row, "practice_code")));
+                    fmt::format("'{}' is not a gp_practice in providers.csv",
+                                f.text(row, "practice_code")));
         if (to == providers.end() || line_of(p.type[to->second]) != care_line::second)
-            f.error(row, "provider_code",
-                    fmt::format("'{}' is not a second-line provider in providers.csv (accepted types: "
-                                "hospital_outpatient, emergency_department, hospital_admission, "
-                                "mental_health_specialist, nursing_home)",
-                                f.text(row, "provider_code")));
+            f.error(
+                row, "provider_code",
+                fmt::format("'{}' is not a second-line provider in providers.csv (accepted types: "
+                            "hospital_outpatient, emergency_department, hospital_admission, "
+                            "mental_health_specialist, nursing_home)",
+                            f.text(row, "provider_code")));
         const double share = f.number(row, "share", 0, 1);
         if (from != providers.end() && to != providers.end())
             out.push_back({from->second, to->second, share});
@@ -262,8 +306,9 @@ void read_referrals(const std::filesystem::path& file, const provider_table& p,
 } // namespace
 
 std::vector<std::filesystem::path> region_files(const std::filesystem::path& dir) {
-    std::vector<std::filesystem::path> files = {dir / "municipalities.csv", dir / "neighbourhoods.csv",
-                                                dir / "population.csv", dir / "providers.csv"};
+    std::vector<std::filesystem::path> files = {dir / "municipalities.csv",
+                                                dir / "neighbourhoods.csv", dir / "population.csv",
+                                                dir / "providers.csv"};
     for (const auto* optional : {"travel_times.csv", "referrals.csv"})
         if (std::filesystem::exists(dir / optional))
             files.push_back(dir / optional);

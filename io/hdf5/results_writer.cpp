@@ -98,8 +98,9 @@ constexpr std::array<variable_def, 38> variables = {{
     {"gp_contacts_per_gp_fte_year", layout::provider, true, "contacts FTE-1 year-1",
      "GP contacts per GP FTE, at this step's rate per year, against about 9,500 (attribute norm)"},
     {"spend_eur", layout::line, true, "EUR",
-     "cost of contacts served (tariffs) by funding line: first line (GP practice, pharmacy, "
-     "physiotherapy, district nursing, welfare), out-of-hours GP, second line"},
+     "spend by funding line: first-line contacts (GP practice, pharmacy, physiotherapy, "
+     "district nursing, welfare; tariffs), first-line fixed payments (capitation, MTVP and O&I "
+     "per registered resident, funding.csv), out-of-hours GP contacts, second-line contacts"},
     {"demand_by_age_band", layout::need_band, false, "contacts",
      "new care needs arising in the region, by need and age band (for age standardisation)"},
     {"contacts_by_age_band", layout::setting_band, false, "contacts",
@@ -129,12 +130,13 @@ constexpr std::array<variable_def, 38> variables = {{
 }};
 
 // Funding lines of spend_eur, and the line each setting's tariffs are paid from.
-constexpr std::array<std::string_view, 3> funding_lines = {"first_line", "out_of_hours",
-                                                           "second_line"};
+constexpr std::array<std::string_view, 4> funding_lines = {"first_line", "first_line_fixed",
+                                                           "out_of_hours", "second_line"};
+constexpr std::size_t first_line_fixed = 1;
 std::size_t funding_line_of(setting s) {
     if (s == setting::out_of_hours_gp)
-        return 1;
-    return line_of(provider_type_of(s)) == care_line::first ? 0 : 2;
+        return 2;
+    return line_of(provider_type_of(s)) == care_line::first ? 0 : 3;
 }
 
 // Norms a planner reads provider workload against (DOMAIN 2.1 and 8.6).
@@ -585,6 +587,9 @@ void results_writer::record(const step_view& v) {
         for (std::size_t k = 0; k < setting_count; ++k)
             spend[static_cast<std::ptrdiff_t>(funding_line_of(static_cast<setting>(k)))] +=
                 v.cost_eur[h * setting_count + k];
+    for (std::size_t b = 0; b < age_band_count; ++b)
+        spend[first_line_fixed] +=
+            v.registered_by_band[b] * meta_.fixed_first_line_eur_per_year[b] / s.steps_per_year;
     ++s.recorded;
 }
 

@@ -3,6 +3,8 @@
 // written to a temporary name and renamed only when complete.
 #pragma once
 
+#include "engine/core/ids.hpp"
+
 #include "engine/sim/recorder.hpp"
 
 #include <array>
@@ -27,6 +29,9 @@ struct results_metadata {
     std::string scenario_resolved;         // the scenario with defaults and overrides written out
     std::string started_utc;
     int compression = 0; // gzip level 0 (off) .. 9, with the shuffle filter
+    // Fixed first-line payments per registered resident per year by age band (capitation, MTVP,
+    // O&I from funding.csv), for spend_eur's first_line_fixed line; zeros without funding.csv.
+    std::array<double, age_band_count> fixed_first_line_eur_per_year{};
 };
 
 // Quantiles over replicates written under summary/ (numpy's default, linear interpolation).

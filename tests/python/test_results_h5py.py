@@ -65,6 +65,22 @@ def main(zorgsim, scenario, work):
         per_resident = served[0, 0, :52, :, gp:gp + 3].sum() * 365.25 / 364 / residents
         check(4.5 < per_resident < 6.0, f"GP-practice contacts per resident per year {per_resident:.2f}")
 
+        # spend_eur: the contact lines add up to cost_eur; the fixed line is registered residents
+        # x the yearly payments of funding.csv per step.
+        lines = [x.decode() if isinstance(x, bytes) else str(x) for x in f["funding_line"][...]]
+        spend = f["spend_eur"][...]
+        contact_lines = [lines.index(n) for n in ("first_line", "out_of_hours", "second_line")]
+        check(np.allclose(spend[..., contact_lines].sum(axis=3), f["cost_eur"][...].sum(axis=(3, 4))),
+              "spend_eur contact lines = cost_eur summed over neighbourhoods and settings")
+        fixed = spend[0, 0, 0, lines.index("first_line_fixed")]
+        listed = f["listed"][0, 0, 0].sum()
+        per_listed_year = fixed * 365.25 / 7 / listed
+        check(100 < per_listed_year < 160, f"fixed first-line payments {per_listed_year:.1f} EUR per listed resident per year")
+        # Per-provider queue flows: every need that joined a queue left it or is still waiting.
+        arrivals = f["provider_arrivals"][...].astype(np.int64).sum(axis=2)
+        left = (f["provider_contacts"][...].astype(np.int64) + f["provider_left_unserved"][...]).sum(axis=2)
+        check(np.array_equal(arrivals, left + backlog[:, :, -1, :]), "provider arrivals = served + left unserved + still waiting")
+
     print(f"{len(failures)} failed")
     return 1 if failures else 0
 
