@@ -11,6 +11,7 @@
 #include <limits>
 #include <regex>
 #include <sstream>
+#include <tuple>
 
 namespace zorgsim::io {
 namespace {
@@ -175,15 +176,29 @@ std::filesystem::path dir_of(const toml::node& n, const std::filesystem::path& f
     return std::filesystem::absolute(*n.source().path).lexically_normal().parent_path();
 }
 
+// "directory 'x' not found (did you mean 'y'?); ..." with the nearest folder next to it.
+std::string directory_not_found(const std::filesystem::path& p) {
+    std::vector<std::string> siblings;
+    std::error_code ec;
+    for (const auto& e : std::filesystem::directory_iterator(p.parent_path(), ec))
+        if (e.is_directory())
+            siblings.push_back(e.path().filename().string());
+    std::sort(siblings.begin(), siblings.end());
+    return fmt::format("directory '{}' not found{}; a relative path is taken from the folder of "
+                       "the file it is written in",
+                       p.string(), did_you_mean(p.filename().string(), siblings));
+}
+
 // Collects every problem in a scenario file, each with file:line:column and the key path.
 class checker {
 public:
     explicit checker(std::filesystem::path file) : file_(std::move(file)) {}
 
     void error(const source_position& at, const std::string& key, const std::string& message) {
-        errors_.push_back(fmt::format("{}:{}:{}: {}: {}",
-                                      at.file.empty() ? file_.string() : at.file, at.line,
-                                      at.column, key, message));
+        const auto file = at.file.empty() ? file_.string() : at.file;
+        errors_.push_back(
+            {file, at.line, at.column,
+             fmt::format("{}:{}:{}: {}: {}", file, at.line, at.column, key, message)});
     }
     void error(const toml::node& n, const std::string& key, const std::string& message) {
         error(position(n), key, message);
@@ -207,7 +222,9 @@ public:
         if (!n)
             return nullptr;
         if (!n->is_table()) {
-            error(*n, key, "must be a table, written as [" + key + "]");
+            error(*n, key,
+                  fmt::format("must be a table, written as [{}] on a line of its own, not {}", key,
+                              type_name(*n)));
             return nullptr;
         }
         return n->as_table();
@@ -260,18 +277,33 @@ public:
         }
         if (i->get() < min || i->get() > max) {
             error(*n, prefix + key,
-                  fmt::format("{} is out of range; accepted: {} to {}", i->get(), min, max));
+                  min == max
+                      ? fmt::format("{} is not accepted; accepted: only {}", i->get(), min)
+                      : fmt::format("{} is out of range; accepted: {} to {}", i->get(), min, max));
             return fallback;
         }
         return i->get();
     }
 
+    // Throws one config_error listing every problem in reading order: by file (in the order
+    // first met), then line and column.
     void throw_if_errors() const {
         if (errors_.empty())
             return;
+        std::vector<std::string> files;
+        for (const auto& e : errors_)
+            if (std::find(files.begin(), files.end(), e.file) == files.end())
+                files.push_back(e.file);
+        auto sorted = errors_;
+        const auto key = [&](const found& e) {
+            const auto rank = std::find(files.begin(), files.end(), e.file) - files.begin();
+            return std::tuple{rank, e.line, e.column};
+        };
+        std::stable_sort(sorted.begin(), sorted.end(),
+                         [&](const found& a, const found& b) { return key(a) < key(b); });
         std::string msg;
-        for (std::size_t i = 0; i < errors_.size(); ++i)
-            msg += (i ? "\n" : "") + errors_[i];
+        for (std::size_t i = 0; i < sorted.size(); ++i)
+            msg += (i ? "\n" : "") + sorted[i].text;
         throw config_error(msg);
     }
 
@@ -300,8 +332,13 @@ public:
     }
 
 private:
+    struct found {
+        std::string file;
+        std::uint32_t line = 0, column = 0;
+        std::string text;
+    };
     std::filesystem::path file_;
-    std::vector<std::string> errors_;
+    std::vector<found> errors_;
 };
 
 void parse_time(checker& c, const toml::table& t, horizon& h) {
@@ -438,8 +475,11 @@ void parse_sweep(checker& c, const toml::table& t, const std::vector<std::string
         const auto [index, lever_key] = *path;
         if (index >= s.levers.size()) {
             c.error(*node, name,
-                    s.levers.empty()
-                        ? std::string("the scenario has no [[lever]] to sweep")
+                    s.levers.empty() ? std::string("the scenario has no [[lever]] to sweep")
+                    : s.levers.size() == 1
+                        ? fmt::format("there is no lever[{}]; accepted: lever[0] (the only "
+                                      "[[lever]])",
+                                      index)
                         : fmt::format("there is no lever[{}]; accepted: lever[0] to lever[{}]",
                                       index, s.levers.size() - 1));
             continue;
@@ -501,9 +541,13 @@ toml::table parse_toml(const std::string& text, const std::filesystem::path& fil
     try {
         return toml::parse(text, file.string());
     } catch (const toml::parse_error& e) {
-        throw config_error(fmt::format("{}:{}:{}: TOML syntax: {}", file.string(),
-                                       e.source().begin.line, e.source().begin.column,
-                                       e.description()));
+        // toml++ words an unterminated string as a control character (the line end) in it.
+        const bool open_string =
+            e.description().find("unescaped control characters") != std::string_view::npos;
+        throw config_error(
+            fmt::format("{}:{}:{}: TOML syntax: {}{}", file.string(), e.source().begin.line,
+                        e.source().begin.column, e.description(),
+                        open_string ? " (is the closing \" of a string missing?)" : ""));
     }
 }
 
@@ -679,8 +723,7 @@ scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
         } else if (data) {
             const auto p = (dir_of(*t->get("data"), dir) / *data).lexically_normal();
             if (!std::filesystem::is_directory(p))
-                c.error(*t->get("data"), "region.data",
-                        fmt::format("directory '{}' not found", p.string()));
+                c.error(*t->get("data"), "region.data", directory_not_found(p));
             s.region_data = p;
         } else if (!builtin && !data) {
             c.error(*t, "region",
@@ -697,8 +740,7 @@ scenario parse_scenario_text(const std::string& text, const std::filesystem::pat
         if (const auto d = c.text(*t, "parameters.", "dir")) {
             params = (dir_of(*t->get("dir"), dir) / *d).lexically_normal();
             if (!std::filesystem::is_directory(*params))
-                c.error(*t->get("dir"), "parameters.dir",
-                        fmt::format("directory '{}' not found", params->string()));
+                c.error(*t->get("dir"), "parameters.dir", directory_not_found(*params));
         }
     }
     if (!params)
@@ -813,13 +855,14 @@ public:
                 c_.error(v.at, prefix + "provider",
                          fmt::format("provider '{}' ({}) is a {}, not a {}; accepted: {}", v.text,
                                      providers_.name[p], name_of(providers_.type[p]),
-                                     name_of(*type), fmt::join(accepted, ", ")));
+                                     name_of(*type), name_list(accepted)));
                 return std::nullopt;
             }
         c_.error(v.at, prefix + "provider",
-                 fmt::format("unknown provider code '{}'{} (providers.csv of the region); "
-                             "accepted: {}",
-                             v.text, did_you_mean(v.text, accepted), fmt::join(accepted, ", ")));
+                 fmt::format("unknown provider code '{}'{}; accepted: {} (the {}providers in "
+                             "providers.csv of the region)",
+                             v.text, did_you_mean(v.text, accepted), name_list(accepted),
+                             type ? std::string(name_of(*type)) + " " : ""));
         return std::nullopt;
     }
 

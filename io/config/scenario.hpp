@@ -10,7 +10,7 @@
 #include "engine/network/providers.hpp"
 #include "engine/network/travel.hpp"
 #include "engine/sim/recorder.hpp"
-#include "io/data/nearest.hpp" // nearest_name, did_you_mean
+#include "io/data/names.hpp" // nearest_name, did_you_mean, name_list
 
 #include <cstdint>
 #include <filesystem>

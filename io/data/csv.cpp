@@ -1,7 +1,7 @@
 #include "io/data/csv.hpp"
 
 #include "engine/core/error.hpp"
-#include "io/data/nearest.hpp"
+#include "io/data/names.hpp"
 
 #include <algorithm>
 #include <charconv>
@@ -106,21 +106,16 @@ std::string utf8_from_windows_1252(const std::string& s) {
 
 } // namespace
 
-std::string name_list(const std::vector<std::string>& names, std::size_t shown) {
-    if (names.size() <= shown)
-        return fmt::format("{}", fmt::join(names, ", "));
-    return fmt::format("{}, ... ({} in all)",
-                       fmt::join(names.begin(), names.begin() + static_cast<long>(shown), ", "),
-                       names.size());
-}
-
 csv_file csv_file::read(const std::filesystem::path& path, const std::vector<std::string>& required,
                         const std::vector<std::string>& optional) {
     csv_file f;
     f.path_ = path;
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        throw input_error(fmt::format("{}: cannot open the file", path.string()));
+        throw input_error(fmt::format("{}: {}", path.string(),
+                                      std::filesystem::exists(path)
+                                          ? "cannot open the file (is it readable?)"
+                                          : "file not found"));
     std::stringstream whole;
     whole << in.rdbuf();
     std::string text = whole.str();

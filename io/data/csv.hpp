@@ -6,6 +6,8 @@
 // use a decimal comma (scenarios/README.md, "CSV format").
 #pragma once
 
+#include "io/data/names.hpp"
+
 #include <array>
 #include <cstddef>
 #include <filesystem>
@@ -21,9 +23,6 @@ template <std::size_t N>
 std::vector<std::string> names_of(const std::array<std::string_view, N>& a) {
     return {a.begin(), a.end()};
 }
-
-// "a, b, c" for an error message; longer lists show their first `shown` names and the count.
-std::string name_list(const std::vector<std::string>& names, std::size_t shown = 12);
 
 struct csv_row {
     std::size_t line = 0; // 1-based line in the file

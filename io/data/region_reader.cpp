@@ -2,7 +2,7 @@
 
 #include "engine/core/error.hpp"
 #include "io/data/csv.hpp"
-#include "io/data/nearest.hpp"
+#include "io/data/names.hpp"
 
 #include <algorithm>
 #include <cmath>
@@ -122,9 +122,10 @@ void read_population(const std::filesystem::path& dir, region& r,
             (year = static_cast<std::uint32_t>(std::stoul(age_text))) <= oldest_age_years;
         if (!band && !single_year) {
             f.error(row, "age_band",
-                    fmt::format("'{}' is neither an age band ({}) nor a single year "
-                                "of age from 0 to {}",
-                                age_text, fmt::join(age_band_names, ", "), oldest_age_years));
+                    fmt::format("'{}' is neither an age band{} nor a single year of age; "
+                                "accepted: {} or 0 to {}",
+                                age_text, did_you_mean(age_text, names_of(age_band_names)),
+                                fmt::join(age_band_names, ", "), oldest_age_years));
             continue;
         }
         const auto s = f.choice(row, "sex", names_of(sex_names));
@@ -228,7 +229,7 @@ void read_providers(const std::filesystem::path& dir, const region& r,
         p.staff_fte.push_back(f.number(row, "staff_fte", 0, 100000));
         p.list_capacity.push_back(f.count(row, "list_capacity", 10'000'000));
         p.referral_weight.push_back(f.number(row, "referral_weight", 0, 1e6));
-        if (type == provider_type::gp_practice && p.list_capacity.back() == 0)
+        if (f.text(row, "type") == "gp_practice" && p.list_capacity.back() == 0)
             f.error(row, "list_capacity", "a gp_practice needs a list capacity above 0 (patients)");
     }
     if (std::find(p.type.begin(), p.type.end(), provider_type::gp_practice) == p.type.end())
@@ -318,6 +319,16 @@ std::vector<std::filesystem::path> region_files(const std::filesystem::path& dir
 region_data read_region(const std::filesystem::path& dir) {
     if (!std::filesystem::is_directory(dir))
         throw input_error(fmt::format("{}: region directory not found", dir.string()));
+    std::vector<std::string> missing;
+    for (const auto& file : region_files(dir))
+        if (!std::filesystem::exists(file))
+            missing.push_back(file.filename().string());
+    if (!missing.empty())
+        throw input_error(fmt::format(
+            "{}: {} missing; a region directory holds municipalities.csv, neighbourhoods.csv, "
+            "population.csv and providers.csv (and optionally travel_times.csv, referrals.csv); "
+            "see scenarios/regions/README.md",
+            dir.string(), fmt::join(missing, ", ")));
     region_data d;
     d.area.name = dir.filename().string();
     std::map<std::string, std::uint32_t> municipalities, neighbourhoods;

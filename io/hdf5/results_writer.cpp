@@ -699,7 +699,9 @@ void write_summaries(hid_t root, const std::vector<h5::handle>& datasets,
                 h5::check(H5Pset_deflate(dcpl, static_cast<unsigned>(compression)), "set gzip");
             }
             const auto out_space = h5::dataspace(out_dims);
-            h5::handle ds(H5Dcreate2(group, name.c_str(), H5T_NATIVE_DOUBLE, out_space, H5P_DEFAULT,
+            // float32: seven significant digits are more than any band over replicates holds,
+            // and the summary group is then half the size.
+            h5::handle ds(H5Dcreate2(group, name.c_str(), H5T_IEEE_F32LE, out_space, H5P_DEFAULT,
                                      dcpl, H5P_DEFAULT),
                           H5Dclose, fmt::format("create dataset 'summary/{}'", name));
             h5::attribute(ds, "units", std::string(v.units));
