@@ -827,6 +827,8 @@ void run(const model& m, const run_plan& plan, recorder& rec, const run_options&
         for (std::uint32_t v = 0; v < plan.variants.size(); ++v)
             for (std::uint32_t r = 0; r < plan.replicates; ++r) {
                 const run_point point{v, r};
+                if (options.skip && options.skip(point))
+                    continue;
                 rec.begin_point(point);
                 stepper s(m, plan.variants[v], plan.seed, point);
                 // Each anniversary of the start date ends a simulated year (and runs demography),

@@ -16,6 +16,10 @@ struct run_options {
     // Asked between steps; when it returns true the run stops by throwing run_cancelled. The
     // engine knows nothing of signals: the command line sets this from its Ctrl-C handler.
     std::function<bool()> cancelled = {};
+    // Asked before each run point; points for which it returns true are not run (a resumed run
+    // whose results file already holds them). Random numbers are keyed by point, so the others
+    // come out exactly as in a run of all points.
+    std::function<bool(const run_point&)> skip = {};
 };
 
 class run_cancelled : public error {

@@ -149,14 +149,36 @@ int run_command(const run_request& r) {
                 for (std::size_t b = 0; b < age_band_count; ++b)
                     meta.fixed_first_line_eur_per_year[b] += c.eur_per_year[b];
     meta.started_utc = utc_now();
+    meta.resume = r.resume;
     results_writer writer(out, meta);
     year_totals_recorder totals;
     fanout_recorder both({&writer, &totals});
-    run(l.frozen, l.plan, both, run_options{threads, [] { return stop_requested != 0; }});
+    const auto cancelled = [&] {
+        return stop_requested != 0 ||
+               (r.stop_after_units && writer.units_written() >= *r.stop_after_units);
+    };
+    const auto skip = [&](const run_point& p) { return writer.complete(p); };
+    try {
+        run(l.frozen, l.plan, both, run_options{threads, cancelled, skip});
+    } catch (const run_cancelled&) {
+        // Complete units are kept for --resume; with none there is nothing worth keeping.
+        if (writer.units_complete() > 0) {
+            writer.keep_partial();
+            spdlog::error("{} of {} units (variant x replicate) are complete in {}.partial; "
+                          "`zorgsim run {} -o {} --resume` continues the run",
+                          writer.units_complete(), writer.units_total(), out.string(),
+                          r.scenario_file.string(), out.string());
+        }
+        throw;
+    }
+    if (r.resume)
+        spdlog::info("resumed: {} unit(s) run now, {} kept from the interrupted run",
+                     writer.units_written(), writer.units_total() - writer.units_written());
 
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-    if (!r.quiet)
+    // The summary describes variant 0, replicate 0; a resumed run may have kept it from before.
+    if (!r.quiet && totals.summary().steps > 0)
         fmt::print("{}", format_summary(l.frozen, l.file.title, totals.summary()));
     fmt::print("results: {} ({:.1f} MB) in {:.1f} s\n", out.string(),
                static_cast<double>(std::filesystem::file_size(out)) / 1e6, seconds);

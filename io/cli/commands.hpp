@@ -29,7 +29,10 @@ struct run_request {
     std::optional<std::uint64_t> seed;
     std::optional<std::uint32_t> replicates;
     bool quiet = false;
-    bool force = false; // overwrite an existing results file
+    bool force = false;  // overwrite an existing results file
+    bool resume = false; // continue OUT.h5.partial of an interrupted run
+    // For tests of --resume: stop as if interrupted once this many units were written.
+    std::optional<std::uint32_t> stop_after_units;
     std::string command_line;
 };
 

@@ -46,6 +46,13 @@ int main(int argc, char** argv) {
     auto* rep_opt = run->add_option("--replicates", replicates, "override the number of replicates")
                         ->check(CLI::Range(1, 10000));
     run->add_flag("--force", rr.force, "overwrite the results file if it exists");
+    run->add_flag("--resume", rr.resume,
+                  "continue OUT.h5.partial of an interrupted run: keep its complete units, run the "
+                  "others");
+    std::uint32_t stop_after = 0;
+    auto* stop_opt = run->add_option("--stop-after-units", stop_after,
+                                     "stop as if interrupted after N units (for testing --resume)");
+    stop_opt->group(""); // not in --help
     run->add_flag("-q,--quiet", rr.quiet, "print no summary");
     run->add_flag("-v,--verbose", verbose, "log more");
 
@@ -124,6 +131,8 @@ int main(int argc, char** argv) {
                 rr.seed = seed;
             if (*rep_opt)
                 rr.replicates = replicates;
+            if (*stop_opt)
+                rr.stop_after_units = stop_after;
             return run_command(rr);
         }
         if (*inspect)

@@ -111,6 +111,10 @@ hid_t native_type<std::int64_t>() {
     return H5T_NATIVE_INT64;
 }
 template <>
+hid_t native_type<std::uint8_t>() {
+    return H5T_NATIVE_UINT8;
+}
+template <>
 hid_t native_type<std::uint32_t>() {
     return H5T_NATIVE_UINT32;
 }
@@ -136,6 +140,8 @@ template handle numeric_dataset<double>(hid_t, const std::string&, std::span<con
                                         std::span<const double>);
 template handle numeric_dataset<std::int32_t>(hid_t, const std::string&, std::span<const hsize_t>,
                                               std::span<const std::int32_t>);
+template handle numeric_dataset<std::uint8_t>(hid_t, const std::string&, std::span<const hsize_t>,
+                                              std::span<const std::uint8_t>);
 template handle numeric_dataset<std::uint32_t>(hid_t, const std::string&, std::span<const hsize_t>,
                                                std::span<const std::uint32_t>);
 

@@ -5,6 +5,7 @@
 #include "engine/sim/model.hpp"
 #include "io/hdf5/handle.hpp"
 #include "io/hdf5/network_group.hpp"
+#include "io/hdf5/results_table.hpp"
 
 #include <hdf5_hl.h>
 
@@ -219,6 +220,10 @@ struct results_writer::state {
     persons_by_band_sex initial_population{};
     std::size_t recorded = 0;
     run_point point;
+    std::size_t variants = 0, replicates = 0;
+    std::vector<std::uint8_t> unit_complete; // [variant x replicate], mirrors the dataset
+    std::size_t written = 0;                 // units written in this session
+    h5::handle unit_complete_ds;
 
     std::size_t width(layout l) const {
         switch (l) {
@@ -291,6 +296,8 @@ results_writer::results_writer(std::filesystem::path out, results_metadata meta)
 results_writer::~results_writer() {
     if (!committed_) {
         s_.reset(); // close the file before removing it
+        if (keep_partial_)
+            return;
         std::error_code ec;
         std::filesystem::remove(partial_, ec);
     }
@@ -307,7 +314,6 @@ void results_writer::begin(const model& m, const run_plan& plan) {
     }
     s_ = std::make_unique<state>();
     auto& s = *s_;
-    s.file = h5::create_file(partial_.string());
     s.steps = m.time().step_count();
     s.years = static_cast<std::size_t>(m.time().years);
     for (std::size_t i = 0; i < m.residents().size(); ++i)
@@ -319,6 +325,15 @@ void results_writer::begin(const model& m, const run_plan& plan) {
     s.gp_min_per_fte = m.care().minutes_per_fte_per_week[static_cast<std::size_t>(setting::gp)] *
                        m.time().step_days / 7.0;
     s.steps_per_year = days_per_year / m.time().step_days;
+    s.variants = plan.variants.size();
+    s.replicates = plan.replicates;
+    s.unit_complete.assign(s.variants * s.replicates, 0);
+    if (meta_.resume && std::filesystem::exists(partial_)) {
+        keep_partial_ = true; // a file this run did not create is never removed
+        reopen(plan);
+        return;
+    }
+    s.file = h5::create_file(partial_.string());
 
     const hid_t root = s.file;
     h5::attribute(root, "Conventions", std::string("CF-1.8"));
@@ -508,6 +523,87 @@ void results_writer::begin(const model& m, const run_plan& plan) {
     s.ints.resize(variables.size());
     s.reals.resize(variables.size());
     write_network_group(root, m);
+    const std::array<hsize_t, 2> units = {s.variants, s.replicates};
+    s.unit_complete_ds = h5::numeric_dataset<std::uint8_t>(
+        root, "unit_complete", units, std::span<const std::uint8_t>(s.unit_complete));
+    h5::attribute(s.unit_complete_ds, "long_name",
+                  std::string("1 when the run point (variant, replicate) is complete in this file "
+                              "(zorgsim run --resume continues the others)"));
+    s.attach(s.unit_complete_ds, {"variant", "replicate"});
+    h5::check(H5Fflush(s.file, H5F_SCOPE_LOCAL), "flush the results file");
+}
+
+// An interrupted run's OUT.h5.partial continues only if it was written by the same scenario (as
+// resolved), seed, inputs and build; anything else would mix two runs in one file.
+void results_writer::reopen(const run_plan& plan) {
+    auto& s = *s_;
+    const auto partial = partial_.string();
+    {
+        const results_table_reader before(partial_);
+        const auto differs = [&](const char* name, const std::string& now) {
+            return before.string_attribute("/", name) != now;
+        };
+        std::string why;
+        if (differs("scenario_resolved", meta_.scenario_resolved))
+            why = "its scenario (as resolved, with seed and replicates) differs";
+        else if (differs("git_revision", ZORGSIM_GIT_REVISION) ||
+                 differs("zorgsim_version", ZORGSIM_VERSION))
+            why = "it was written by another zorgsim build";
+        else if (!before.has_dataset("unit_complete"))
+            why = "it has no record of complete units";
+        else {
+            std::string inputs;
+            for (std::size_t k = 0; k < meta_.input_files.size(); ++k)
+                inputs += fmt::format("{}{}  {}", inputs.empty() ? "" : "\n",
+                                      k < meta_.input_sha256.size() ? meta_.input_sha256[k] : "",
+                                      meta_.input_files[k]);
+            if (differs("input_files", inputs))
+                why = "its input files (region or parameters) have changed since";
+            else if (before.shape("unit_complete") !=
+                     std::vector<std::uint64_t>{plan.variants.size(), plan.replicates})
+                why = "its variants or replicates differ";
+        }
+        if (!why.empty())
+            throw input_error(fmt::format(
+                "{}: cannot resume: {}; remove it, or run without --resume to start afresh",
+                partial, why));
+    }
+    s.file = h5::handle(H5Fopen(partial.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose,
+                        fmt::format("open '{}' to resume", partial));
+    const hid_t root = s.file;
+    // Summaries are computed again from all units at the end.
+    for (const char* stale : {"summary", "quantile"})
+        if (H5Lexists(root, stale, H5P_DEFAULT) > 0)
+            h5::check(H5Ldelete(root, stale, H5P_DEFAULT), fmt::format("remove stale '{}'", stale));
+    for (const char* dim : {"variant", "replicate", "time", "neighbourhood", "setting", "provider",
+                            "need", "funding_line", "year", "age_band", "sex", "condition"})
+        s.scales.emplace(dim, h5::handle(H5Dopen2(root, dim, H5P_DEFAULT), H5Dclose,
+                                         fmt::format("open dimension '{}'", dim)));
+    for (const auto& v : variables)
+        s.datasets.emplace_back(H5Dopen2(root, v.name, H5P_DEFAULT), H5Dclose,
+                                fmt::format("open dataset '{}'", v.name));
+    s.unit_complete_ds =
+        h5::handle(H5Dopen2(root, "unit_complete", H5P_DEFAULT), H5Dclose, "open 'unit_complete'");
+    h5::check(H5Dread(s.unit_complete_ds, H5T_NATIVE_UINT8, H5S_ALL, H5S_ALL, H5P_DEFAULT,
+                      s.unit_complete.data()),
+              "read 'unit_complete'");
+    s.ints.resize(variables.size());
+    s.reals.resize(variables.size());
+}
+
+bool results_writer::complete(const run_point& p) const {
+    return s_ && s_->unit_complete[p.variant * s_->replicates + p.replicate] != 0;
+}
+std::size_t results_writer::units_complete() const {
+    return s_ ? static_cast<std::size_t>(
+                    std::count(s_->unit_complete.begin(), s_->unit_complete.end(), 1))
+              : 0;
+}
+std::size_t results_writer::units_written() const {
+    return s_ ? s_->written : 0;
+}
+std::size_t results_writer::units_total() const {
+    return s_ ? s_->unit_complete.size() : 0;
 }
 
 void results_writer::begin_point(const run_point& p) {
@@ -646,6 +742,21 @@ void results_writer::end_point(const run_point& p) {
                   fmt::format("write '{}' for variant {} replicate {}", variables[i].name,
                               p.variant, p.replicate));
     }
+    // The unit counts as complete only once its data are in the file.
+    const auto unit = p.variant * s.replicates + p.replicate;
+    s.unit_complete[unit] = 1;
+    {
+        const h5::handle file_space(H5Dget_space(s.unit_complete_ds), H5Sclose, "get a dataspace");
+        const std::array<hsize_t, 2> start = {p.variant, p.replicate}, one = {1, 1};
+        h5::check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr, one.data(),
+                                      nullptr),
+                  "select a hyperslab");
+        const auto mem = h5::dataspace(one);
+        h5::check(H5Dwrite(s.unit_complete_ds, H5T_NATIVE_UINT8, mem, file_space, H5P_DEFAULT,
+                           &s.unit_complete[unit]),
+                  "mark the unit complete");
+    }
+    ++s.written;
     h5::check(H5Fflush(s.file, H5F_SCOPE_LOCAL), "flush the results file");
 }
 

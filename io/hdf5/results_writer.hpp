@@ -32,6 +32,9 @@ struct results_metadata {
     // Fixed first-line payments per registered resident per year by age band (capitation, MTVP,
     // O&I from funding.csv), for spend_eur's first_line_fixed line; zeros without funding.csv.
     std::array<double, age_band_count> fixed_first_line_eur_per_year{};
+    // Continue OUT.h5.partial of an interrupted run of the same scenario, seed and zorgsim build:
+    // its complete units are kept and only the others run (zorgsim run --resume).
+    bool resume = false;
 };
 
 // Quantiles over replicates written under summary/ (numpy's default, linear interpolation).
@@ -67,6 +70,14 @@ public:
     void end() override;
 
     const std::filesystem::path& path() const { return out_; }
+    // Whether a unit (variant, replicate) is already in the file (after begin; true only for
+    // units kept from an interrupted run, or written in this one).
+    bool complete(const run_point& p) const;
+    std::size_t units_complete() const; // in the file, kept or written
+    std::size_t units_written() const;  // in this session
+    std::size_t units_total() const;
+    // Keep OUT.h5.partial when the run stops before end(), so that --resume can continue it.
+    void keep_partial() { keep_partial_ = true; }
 
 private:
     struct state;
@@ -75,6 +86,8 @@ private:
     results_metadata meta_;
     std::unique_ptr<state> s_;
     bool committed_ = false;
+    bool keep_partial_ = false;
+    void reopen(const run_plan& plan);
 };
 
 } // namespace zorgsim::io
