@@ -1,5 +1,6 @@
 #include "engine/core/error.hpp"
 #include "io/config/scenario.hpp"
+#include "tests/unit/config/fixtures.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -10,9 +11,7 @@ using namespace zorgsim;
 using namespace zorgsim::io;
 
 namespace {
-// Parsed as if it sat in scenarios/, so built-in regions and parameters resolve.
-const std::filesystem::path here =
-    std::filesystem::path(ZORGSIM_SOURCE_DIR) / "scenarios" / "test.toml";
+const std::filesystem::path here = testing::scenario_path;
 
 std::string errors_of(const std::string& text) {
     try {
@@ -23,31 +22,11 @@ std::string errors_of(const std::string& text) {
     return "";
 }
 
-// A tiny parameter set of its own, so these tests do not depend on the shipped one.
 care_parameters care() {
-    care_parameters p;
-    p.needs = {{"chronic_diabetes", condition::diabetes, {}, routing_rule::per_resident},
-               {"acute_gp", std::nullopt, {}, routing_rule::per_contact},
-               {"psychosocial", std::nullopt, {}, routing_rule::per_contact}};
-    p.pathways = {{{setting::poh_s, 0.85, 30, 87.5, 4, escalate_to_unmet},
-                   {setting::hospital_outpatient, 0.15, 15, 212.5, 6, escalate_to_unmet}},
-                  {{setting::gp, 1, 10, 12.43, 1, escalate_to_unmet}},
-                  {{setting::gp, 1, 15, 12.43, 2, escalate_to_unmet},
-                   {setting::welfare, 0, 45, 0, 4, escalate_to_unmet}}};
-    return p;
+    return testing::config_care();
 }
-
 provider_table providers() {
-    provider_table t;
-    const auto add = [&](std::string code, provider_type type) {
-        t.code.push_back(code);
-        t.name.push_back("provider " + code);
-        t.type.push_back(type);
-    };
-    add("GP001", provider_type::gp_practice);
-    add("GP002", provider_type::gp_practice);
-    add("ZH01", provider_type::hospital_outpatient);
-    return t;
+    return testing::config_providers();
 }
 } // namespace
 
