@@ -475,11 +475,8 @@ void parse_sweep(checker& c, const toml::table& t, const std::vector<std::string
         const auto [index, lever_key] = *path;
         if (index >= s.levers.size()) {
             c.error(*node, name,
-                    s.levers.empty() ? std::string("the scenario has no [[lever]] to sweep")
-                    : s.levers.size() == 1
-                        ? fmt::format("there is no lever[{}]; accepted: lever[0] (the only "
-                                      "[[lever]])",
-                                      index)
+                    s.levers.empty()
+                        ? std::string("the scenario has no [[lever]] to sweep")
                         : fmt::format("there is no lever[{}]; accepted: lever[0] to lever[{}]",
                                       index, s.levers.size() - 1));
             continue;
@@ -929,7 +926,10 @@ void resolve_one(lever_resolver& r, const lever_spec& l, const std::string& pref
         const bool rows =
             r.has_row(l, prefix, "from", *need, *from) & r.has_row(l, prefix, "to", *need, *to);
         if (rows && *from == *to)
-            c.error(l.values.at("to").at, prefix + "to", "must differ from `from`");
+            c.error(l.values.at("to").at, prefix + "to",
+                    fmt::format("must differ from `from` (both are '{}'); accepted: any other "
+                                "setting",
+                                l.text("to")));
         else if (rows)
             out.substitution.push_back(sub);
     } else if (l.type == "capacity") {
@@ -970,7 +970,10 @@ void resolve_one(lever_resolver& r, const lever_spec& l, const std::string& pref
         if (!from || !to)
             return;
         if (*from == *to) {
-            c.error(l.values.at("to").at, prefix + "to", "must differ from `from`");
+            c.error(l.values.at("to").at, prefix + "to",
+                    fmt::format("must differ from `from` (both are '{}'); accepted: any other "
+                                "setting",
+                                l.text("to")));
             return;
         }
         if (need ? !r.has_row(l, prefix, "from", *need, *from)

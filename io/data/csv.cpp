@@ -161,8 +161,8 @@ csv_file csv_file::read(const std::filesystem::path& path, const std::vector<std
         if (fields.size() != f.header_.size()) {
             const bool more = fields.size() > f.header_.size();
             f.errors_.push_back(fmt::format(
-                "{}:{}: {} fields, but the header (line {}) has {} columns{}", path.string(),
-                number, fields.size(), f.header_line_, f.header_.size(),
+                "{}:{}: {} fields, but the header has {} columns{}", path.string(), number,
+                fields.size(), f.header_.size(),
                 !more ? "; give a value (or an empty one) for every column"
                 : f.separator_ == ','
                     ? "; a value with a comma in it must be in double quotes, and decimals "
@@ -226,6 +226,9 @@ double csv_file::number(const csv_row& r, const std::string& column, double min,
             hint = " (write it without a thousands separator)";
         else
             std::replace(s.begin(), s.end(), ',', '.');
+    } else if (s.find(',') != std::string::npos) { // "4,87" in quotes, in a ','-separated file
+        hint = " (decimals are written with a point here: 4.87, not 4,87; or save the file with "
+               "';' as separator)";
     }
     double v = 0;
     const auto* end = s.data() + s.size();

@@ -147,11 +147,14 @@ void read_population(const std::filesystem::path& dir, region& r,
         else
             nb.persons[h->second][year][s] += persons;
     }
-    if (f.rows().empty()) {
-        f.error(fmt::format("no rows; every (neighbourhood_code, age_band, sex) of the {} "
-                            "neighbourhoods needs one ({} rows with age bands {})",
-                            nb.size(), nb.size() * age_band_count * sex_count,
-                            fmt::join(age_band_names, ", ")));
+    if (f.rows().empty() && nb.size() > 0) {
+        f.error(fmt::format("the file has no rows, so there is no row for neighbourhood '{}', "
+                            "age_band '{}', sex '{}' or any other; every (neighbourhood_code, "
+                            "age_band, sex) needs one: {} rows ({} neighbourhoods x {} age bands "
+                            "x {} sexes; persons may be 0)",
+                            nb.code[0], age_band_names[0], sex_names[0],
+                            nb.size() * age_band_count * sex_count, nb.size(), age_band_count,
+                            sex_count));
         f.throw_if_errors();
     }
     for (std::size_t h = 0; h < nb.size(); ++h)
