@@ -8,7 +8,7 @@ SCENARIO ?= scenarios/amstelland-baseline.toml
 ZORGSIM  := build/release/bin/zorgsim
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps configure build run test bench clean
+.PHONY: all deps configure build run test bench fuzz clean
 
 all: build
 
@@ -42,6 +42,12 @@ test: build
 
 bench: deps
 	cmake --preset bench && cmake --build --preset bench -j $(JOBS)
+
+# libFuzzer on the scenario, region and parameter readers, FUZZ_SECONDS per target (default 60).
+fuzz: deps
+	@command -v clang++ >/dev/null || { echo "zorgsim: make fuzz needs clang (apt-get install clang)"; exit 1; }
+	cmake --preset fuzz && cmake --build build/fuzz -j $(JOBS) --target fuzz_scenario fuzz_region fuzz_parameters
+	tests/fuzz/run-fuzz build/fuzz/bin
 
 clean:
 	rm -rf build

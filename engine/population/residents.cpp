@@ -70,7 +70,12 @@ condition_mask draw_conditions(const prevalence_table& prevalence, std::size_t b
     const std::array<std::uint32_t, 8> w = {a[0], a[1], a[2], a[3], b[0], b[1], b[2], b[3]};
     // Latent multimorbidity z ~ N(0,1) shared by all conditions; each condition's own latent
     // x = l z + sqrt(1 - l^2) e is N(0,1), so P(x < Phi^-1(p)) = p: marginals are exact.
-    const auto normal = [](double u) { return -std::sqrt(2.0) * boost::math::erfc_inv(2 * u); };
+    // In double precision: Boost's default promotes to long double, which made this the larger
+    // part of building a national model.
+    const auto normal = [](double u) {
+        using namespace boost::math::policies;
+        return -std::sqrt(2.0) * boost::math::erfc_inv(2 * u, make_policy(promote_double<false>()));
+    };
     const double z = normal(keyed_rng::uniform(w[7]));
     condition_mask mask = 0;
     for (std::size_t k = 0; k < condition_count; ++k) {

@@ -25,7 +25,11 @@ std::string describe_results(const std::filesystem::path& file) {
                     attr("title"), attr("region"), attr("zorgsim_version"), attr("git_revision"));
     out += fmt::format("scenario: {}; seed {}, {} replicate(s), {} thread(s)\n",
                        attr("scenario_file"), attr("seed"), attr("replicates"), attr("threads"));
-    out += fmt::format("variants: {}\n", fmt::join(c.variants, ", "));
+    // Numbered, because sweep labels hold commas of their own ("lever[0].share=0.1, ...").
+    std::vector<std::string> numbered;
+    for (std::size_t v = 0; v < c.variants.size(); ++v)
+        numbered.push_back(fmt::format("{}: {}", v, c.variants[v]));
+    out += fmt::format("variants: {}\n", fmt::join(numbered, "; "));
     out += fmt::format("period: {} steps of {} days from {}\n", steps, attr("step_days"),
                        attr("start_date"));
     out += fmt::format("dimensions: {}\n", dims);

@@ -902,7 +902,9 @@ std::string utc_now() {
 }
 
 void results_writer::end() {
-    if (s_) {
+    // With one replicate a band has no width and the summaries would only repeat the data
+    // (six times over): they are written from two replicates on.
+    if (s_ && s_->replicates >= 2) {
         const std::array<double, 3> q = summary_quantiles;
         const hsize_t nq = q.size();
         auto quantile = h5::numeric_dataset<double>(
@@ -911,8 +913,9 @@ void results_writer::end() {
         h5::attribute(quantile, "long_name", std::string("quantile over replicates"));
         s_->scales.emplace("quantile", std::move(quantile));
         write_summaries(s_->file, s_->datasets, s_->scales, meta_.compression);
-        h5::attribute(s_->file, "run_finished", utc_now());
     }
+    if (s_)
+        h5::attribute(s_->file, "run_finished", utc_now());
     s_.reset(); // closes every dataset, then the file
     std::error_code ec;
     std::filesystem::rename(partial_, out_, ec);
