@@ -475,9 +475,13 @@ void parse_sweep(checker& c, const toml::table& t, const std::vector<std::string
         const auto [index, lever_key] = *path;
         if (index >= s.levers.size()) {
             c.error(*node, name,
-                    s.levers.empty()
-                        ? std::string("the scenario has no [[lever]] to sweep")
-                        : fmt::format("there is no lever[{}]; accepted: lever[0] to lever[{}]",
+                    s.levers.empty() ? std::string("the scenario has no [[lever]] to sweep")
+                    : s.levers.size() == 1
+                        ? fmt::format("there is no lever[{}]; accepted: lever[0] (the scenario has "
+                                      "one [[lever]], numbered from 0)",
+                                      index)
+                        : fmt::format("there is no lever[{}]; accepted: lever[0] to lever[{}] "
+                                      "(levers are numbered from 0 in file order)",
                                       index, s.levers.size() - 1));
             continue;
         }

@@ -528,7 +528,8 @@ share = 0.5
                                   "(substitution) has no numeric key 'shar' (did you mean "
                                   "'share'?); accepted: share, start_year, ramp_years"));
     CHECK_THAT(e, Catch::Contains("test.toml:14:20: sweep.\"lever[3].share\": there is no "
-                                  "lever[3]; accepted: lever[0] to lever[0]"));
+                                  "lever[3]; accepted: lever[0] (the scenario has one "
+                                  "[[lever]], numbered from 0)"));
     CHECK_THAT(e, Catch::Contains("test.toml:15:26: sweep.\"lever[0].share\"[1]: 1.5 is out of "
                                   "range for share; accepted: 0 to 1"));
     CHECK_THAT(e, Catch::Contains("sweep.\"lever[0].share\"[2]: must be a number"));
