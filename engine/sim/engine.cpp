@@ -1,4 +1,5 @@
 #include "engine/sim/engine.hpp"
+#include "engine/sim/unit_buffer.hpp"
 
 #include "engine/care/propensity.hpp"
 #include "engine/core/error.hpp"
@@ -817,40 +818,81 @@ private:
 
 } // namespace
 
+namespace {
+
+// One run point from start to end, its recorder calls going to `rec`.
+void run_unit(const model& m, const run_plan& plan, const run_point& point, recorder& rec,
+              const run_options& options) {
+    rec.begin_point(point);
+    stepper s(m, plan.variants[point.variant], plan.seed, point);
+    // Each anniversary of the start date ends a simulated year (and runs demography), and the
+    // last one after the final step, so every year is recorded.
+    const auto& h = m.time();
+    std::uint32_t year = 0;
+    const auto anniversary = [&](std::uint32_t y) {
+        return days_from_civil(
+            date{h.start.year + static_cast<int>(y), h.start.month, h.start.day});
+    };
+    for (std::size_t k = 0; k < h.step_count(); ++k) {
+        if (options.cancelled && options.cancelled())
+            throw run_cancelled();
+        const auto day = days_from_civil(h.step_start(k));
+        while (day >= anniversary(year + 1))
+            s.end_year(year++, rec);
+        s.step(k, rec);
+    }
+    while (year < static_cast<std::uint32_t>(h.years))
+        s.end_year(year++, rec);
+    rec.end_point(point);
+}
+
+// Bytes a unit_buffer holds for one run point of this model (every step's arrays).
+double buffered_bytes(const model& m) {
+    const double nbs = static_cast<double>(m.neighbourhood_count());
+    const double providers = static_cast<double>(m.providers().size());
+    const double needs = static_cast<double>(m.care().needs.size());
+    const double per_step = nbs * (setting_count * 8 + needs * 2 + 1) * 4 + providers * 15 * 6 +
+                            (setting_count * 5 + needs) * age_band_count * 5;
+    return per_step * static_cast<double>(m.time().step_count());
+}
+
+} // namespace
+
 void run(const model& m, const run_plan& plan, recorder& rec, const run_options& options) {
     const int threads =
         options.threads > 0 ? options.threads : tbb::this_task_arena::max_concurrency();
     tbb::task_arena arena(threads);
     arena.execute([&] {
         rec.begin(m, plan);
-        const auto steps = m.time().step_count();
+        std::vector<run_point> todo;
         for (std::uint32_t v = 0; v < plan.variants.size(); ++v)
-            for (std::uint32_t r = 0; r < plan.replicates; ++r) {
-                const run_point point{v, r};
-                if (options.skip && options.skip(point))
-                    continue;
-                rec.begin_point(point);
-                stepper s(m, plan.variants[v], plan.seed, point);
-                // Each anniversary of the start date ends a simulated year (and runs demography),
-                // and the last one after the final step, so every year is recorded.
-                const auto& h = m.time();
-                std::uint32_t year = 0;
-                const auto anniversary = [&](std::uint32_t y) {
-                    return days_from_civil(
-                        date{h.start.year + static_cast<int>(y), h.start.month, h.start.day});
-                };
-                for (std::size_t k = 0; k < steps; ++k) {
-                    if (options.cancelled && options.cancelled())
-                        throw run_cancelled();
-                    const auto day = days_from_civil(h.step_start(k));
-                    while (day >= anniversary(year + 1))
-                        s.end_year(year++, rec);
-                    s.step(k, rec);
-                }
-                while (year < static_cast<std::uint32_t>(h.years))
-                    s.end_year(year++, rec);
-                rec.end_point(point);
+            for (std::uint32_t r = 0; r < plan.replicates; ++r)
+                if (!(options.skip && options.skip(run_point{v, r})))
+                    todo.push_back({v, r});
+        // Several units at once keep every thread busy through the serial parts of a step. Their
+        // recorder calls are buffered and handed on in plan order, so results and files are those
+        // of a sequential run. Only when the buffers fit the memory allowance.
+        std::size_t at_once = 1;
+        if (threads > 1 && todo.size() > 1 &&
+            buffered_bytes(m) * threads <= options.unit_buffer_bytes)
+            at_once = static_cast<std::size_t>(threads);
+        for (std::size_t first = 0; first < todo.size(); first += at_once) {
+            const auto n = std::min(at_once, todo.size() - first);
+            if (n == 1) {
+                run_unit(m, plan, todo[first], rec, options);
+                continue;
             }
+            std::vector<unit_buffer> buffers(n);
+            tbb::parallel_for(
+                tbb::blocked_range<std::size_t>(0, n, 1),
+                [&](const tbb::blocked_range<std::size_t>& range) {
+                    for (auto i = range.begin(); i != range.end(); ++i)
+                        run_unit(m, plan, todo[first + i], buffers[i], options);
+                },
+                tbb::simple_partitioner());
+            for (const auto& b : buffers)
+                b.replay(rec);
+        }
         rec.end();
     });
 }

@@ -20,6 +20,9 @@ struct run_options {
     // whose results file already holds them). Random numbers are keyed by point, so the others
     // come out exactly as in a run of all points.
     std::function<bool(const run_point&)> skip = {};
+    // Memory allowed for buffering run points that run at the same time (one per thread); when
+    // one point's buffer times the threads exceeds it, points run one after the other.
+    double unit_buffer_bytes = 2e9;
 };
 
 class run_cancelled : public error {
