@@ -8,7 +8,7 @@ SCENARIO ?= scenarios/amstelland-baseline.toml
 ZORGSIM  := build/release/bin/zorgsim
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps configure build run test bench fuzz clean
+.PHONY: all deps configure build run test bench fuzz clean sanitize
 
 all: build
 
@@ -39,6 +39,16 @@ run: build
 
 test: build
 	ctest --preset release -j $(JOBS)
+
+# The whole suite under AddressSanitizer + UndefinedBehaviorSanitizer (leaks included), in its own
+# build directory; `make test` stays the release build. SANITIZE_CTEST adds ctest arguments
+# (CI: -E to skip the national-scale scenario, which takes minutes under ASan).
+ASAN_DIR ?= build/asan-ubsan
+sanitize: deps
+	cmake --preset asan-ubsan -B $(ASAN_DIR)
+	cmake --build $(ASAN_DIR) -j $(JOBS)
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --test-dir $(ASAN_DIR) -j $(JOBS) --output-on-failure --timeout 1500 $(SANITIZE_CTEST)
 
 bench: deps
 	cmake --preset bench && cmake --build --preset bench -j $(JOBS)
