@@ -228,7 +228,6 @@ public:
         served_.resize(servers);
         minutes_used_server_.assign(servers, 0.0);
         spare_min_.assign(servers, 0.0);
-        queue_served_.assign(servers, 0);
         queue_wait_.assign(servers, 0);
         server_capacity_.assign(servers, 0.0);
         extra_min_.assign(servers, 0.0);
@@ -678,7 +677,6 @@ private:
             if (fits > 0) {
                 const auto waited = fits * (now_ - c.arrival_step);
                 served_[by].push_back({c.neighbourhood, c.need, fits, waited, c.age_band});
-                queue_served_[from] += fits;
                 queue_wait_[from] += waited;
                 minutes_left -= fits * per_contact;
                 c.count -= fits;
@@ -694,7 +692,6 @@ private:
         const auto& servers = m_.servers();
         tbb::parallel_for(std::size_t{0}, servers.size(), [&](std::size_t i) {
             served_[i].clear();
-            queue_served_[i] = 0;
             queue_wait_[i] = 0;
             const double left = std::max(0.0, serve_queue(i, i, server_capacity_[i]));
             minutes_used_server_[i] = server_capacity_[i] - left;
@@ -800,7 +797,7 @@ private:
     std::vector<std::vector<cohort>> expired_;
     std::vector<std::vector<served>> served_;
     std::vector<double> minutes_used_server_, spare_min_;
-    std::vector<std::uint32_t> queue_served_, queue_wait_;
+    std::vector<std::uint32_t> queue_wait_; // weeks waited by contacts served from each queue
     tbb::enumerable_thread_specific<std::vector<std::uint64_t>> events_;
     std::vector<std::uint64_t> all_events_, sort_scratch_;
     std::vector<std::uint32_t> demand_, contacts_, escalated_, unmet_, wait_, demand_by_need_,

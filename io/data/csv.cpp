@@ -307,4 +307,18 @@ void csv_file::throw_if_errors() const {
     throw input_error(msg);
 }
 
+void require_files(const std::filesystem::path& dir,
+                   const std::vector<std::filesystem::path>& files, std::string_view kind,
+                   std::string_view holds) {
+    if (!std::filesystem::is_directory(dir))
+        throw input_error(fmt::format("{}: {} directory not found", dir.string(), kind));
+    std::vector<std::string> missing;
+    for (const auto& file : files)
+        if (!std::filesystem::exists(file))
+            missing.push_back(file.filename().string());
+    if (!missing.empty())
+        throw input_error(fmt::format("{}: {} missing; a {} directory holds {}", dir.string(),
+                                      fmt::join(missing, ", "), kind, holds));
+}
+
 } // namespace zorgsim::io

@@ -24,6 +24,12 @@ std::vector<std::string> names_of(const std::array<std::string_view, N>& a) {
     return {a.begin(), a.end()};
 }
 
+// Throws input_error unless `dir` is a directory holding every one of `files`; the message names
+// the missing ones and what a `kind` directory ("region", "parameter") holds.
+void require_files(const std::filesystem::path& dir,
+                   const std::vector<std::filesystem::path>& files, std::string_view kind,
+                   std::string_view holds);
+
 struct csv_row {
     std::size_t line = 0; // 1-based line in the file
     std::vector<std::string> fields;

@@ -340,18 +340,9 @@ std::vector<std::filesystem::path> parameter_files(const std::filesystem::path& 
 }
 
 parameter_data read_parameters(const std::filesystem::path& dir) {
-    if (!std::filesystem::is_directory(dir))
-        throw input_error(fmt::format("{}: parameter directory not found", dir.string()));
-    std::vector<std::string> missing;
-    for (const auto& file : parameter_files(dir))
-        if (!std::filesystem::exists(file))
-            missing.push_back(file.filename().string());
-    if (!missing.empty())
-        throw input_error(fmt::format(
-            "{}: {} missing; a parameter directory holds needs.csv, pathways.csv, capacity.csv, "
-            "prevalence.csv, demography.csv and projection.csv (and optionally propensity.csv); "
-            "see scenarios/README.md",
-            dir.string(), fmt::join(missing, ", ")));
+    require_files(dir, parameter_files(dir), "parameter",
+                  "needs.csv, pathways.csv, capacity.csv, prevalence.csv, demography.csv and "
+                  "projection.csv (and optionally propensity.csv); see scenarios/README.md");
     parameter_data d;
     read_needs(dir, d.care);
     read_propensity(dir, d.care);

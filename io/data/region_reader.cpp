@@ -320,18 +320,9 @@ std::vector<std::filesystem::path> region_files(const std::filesystem::path& dir
 }
 
 region_data read_region(const std::filesystem::path& dir) {
-    if (!std::filesystem::is_directory(dir))
-        throw input_error(fmt::format("{}: region directory not found", dir.string()));
-    std::vector<std::string> missing;
-    for (const auto& file : region_files(dir))
-        if (!std::filesystem::exists(file))
-            missing.push_back(file.filename().string());
-    if (!missing.empty())
-        throw input_error(fmt::format(
-            "{}: {} missing; a region directory holds municipalities.csv, neighbourhoods.csv, "
-            "population.csv and providers.csv (and optionally travel_times.csv, referrals.csv); "
-            "see scenarios/regions/README.md",
-            dir.string(), fmt::join(missing, ", ")));
+    require_files(dir, region_files(dir), "region",
+                  "municipalities.csv, neighbourhoods.csv, population.csv and providers.csv (and "
+                  "optionally travel_times.csv, referrals.csv); see scenarios/regions/README.md");
     region_data d;
     d.area.name = dir.filename().string();
     std::map<std::string, std::uint32_t> municipalities, neighbourhoods;
