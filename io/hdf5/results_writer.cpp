@@ -144,6 +144,16 @@ std::size_t funding_line_of(setting s) {
 constexpr double norm_listed_per_gp_fte = 2095;
 constexpr double norm_gp_contacts_per_fte_year = 9500;
 
+// The input_files attribute: "sha256  path" per line, as sha256sum prints it.
+std::string input_files_text(const results_metadata& meta) {
+    std::string out;
+    for (std::size_t k = 0; k < meta.input_files.size(); ++k)
+        out += fmt::format("{}{}  {}", out.empty() ? "" : "\n",
+                           k < meta.input_sha256.size() ? meta.input_sha256[k] : "",
+                           meta.input_files[k]);
+    return out;
+}
+
 std::size_t variable_index(std::string_view name) {
     for (std::size_t i = 0; i < variables.size(); ++i)
         if (name == variables[i].name)
@@ -352,12 +362,7 @@ void results_writer::begin(const model& m, const run_plan& plan) {
     h5::attribute(root, "replicates", static_cast<std::int64_t>(plan.replicates));
     h5::attribute(root, "start_date", iso(m.time().start));
     h5::attribute(root, "step_days", static_cast<std::int64_t>(m.time().step_days));
-    std::string inputs;
-    for (std::size_t k = 0; k < meta_.input_files.size(); ++k)
-        inputs += fmt::format("{}{}  {}", inputs.empty() ? "" : "\n",
-                              k < meta_.input_sha256.size() ? meta_.input_sha256[k] : "",
-                              meta_.input_files[k]);
-    h5::attribute(root, "input_files", inputs); // "sha256  path" per line, as sha256sum prints
+    h5::attribute(root, "input_files", input_files_text(meta_));
     h5::attribute(root, "scenario_resolved", meta_.scenario_resolved);
     h5::attribute(root, "run_started", meta_.started_utc);
 
@@ -552,12 +557,7 @@ void results_writer::reopen(const run_plan& plan) {
         else if (!before.has_dataset("unit_complete"))
             why = "it has no record of complete units";
         else {
-            std::string inputs;
-            for (std::size_t k = 0; k < meta_.input_files.size(); ++k)
-                inputs += fmt::format("{}{}  {}", inputs.empty() ? "" : "\n",
-                                      k < meta_.input_sha256.size() ? meta_.input_sha256[k] : "",
-                                      meta_.input_files[k]);
-            if (differs("input_files", inputs))
+            if (differs("input_files", input_files_text(meta_)))
                 why = "its input files (region or parameters) have changed since";
             else if (before.shape("unit_complete") !=
                      std::vector<std::uint64_t>{plan.variants.size(), plan.replicates})
