@@ -8,7 +8,9 @@ SCENARIO ?= scenarios/amstelland-baseline.toml
 ZORGSIM  := build/release/bin/zorgsim
 JOBS     ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: all deps configure build run test bench fuzz clean sanitize
+MPI_PACKAGES := openmpi-bin libopenmpi-dev libhdf5-openmpi-dev
+
+.PHONY: all deps configure build run test bench fuzz clean sanitize mpi tsan
 
 all: build
 
@@ -49,6 +51,36 @@ sanitize: deps
 	cmake --build $(ASAN_DIR) -j $(JOBS)
 	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  ctest --test-dir $(ASAN_DIR) -j $(JOBS) --output-on-failure --timeout 1500 $(SANITIZE_CTEST)
+
+# The determinism and parallel tests under ThreadSanitizer (`tsan` preset, build/tsan). Debian's
+# libtbb is not instrumented, so TSan would report TBB's own synchronisation as races: the preset's
+# TBB_DIR points at a oneTBB built with -fsanitize=thread from Debian's source package by
+# tests/tsan/build-tbb-tsan (into build/tsan-tbb; skipped once built). Reports go to files under
+# build/tsan/tsan-reports (the integration test discards zorgsim's stderr) and any report fails.
+TSAN_DIR   := build/tsan
+TSAN_TBB   := build/tsan-tbb
+TSAN_TESTS ?= 1 and 2 threads|bit-identical|side by side|keyed by seed|same for the same seed|^integration[.]a run writes
+tsan: deps
+	JOBS=$(JOBS) tests/tsan/build-tbb-tsan $(TSAN_TBB)
+	cmake --preset tsan
+	cmake --build $(TSAN_DIR) -j $(JOBS) --target test_sim test_population test_integration zorgsim
+	@for b in test_sim test_population test_integration zorgsim; do \
+	  ldd $(TSAN_DIR)/bin/$$b | grep -q ' => $(abspath $(TSAN_TBB))/install/lib/libtbb[.]so' || \
+	    { echo "zorgsim: $(TSAN_DIR)/bin/$$b does not load the instrumented libtbb:"; ldd $(TSAN_DIR)/bin/$$b | grep tbb; exit 1; }; \
+	done
+	@rm -rf $(TSAN_DIR)/tsan-reports && mkdir -p $(TSAN_DIR)/tsan-reports
+	TSAN_OPTIONS="halt_on_error=1 second_deadlock_stack=1 log_path=$(abspath $(TSAN_DIR))/tsan-reports/report" \
+	  ctest --preset tsan -j $(JOBS) -R '$(TSAN_TESTS)'; rc=$$?; \
+	if [ -n "$$(ls $(TSAN_DIR)/tsan-reports)" ]; then cat $(TSAN_DIR)/tsan-reports/*; rc=1; fi; exit $$rc
+
+# The MPI build (OpenMPI + parallel HDF5) in build/mpi, and its tests: np 1, 2 and 3 write the file
+# the serial build (build/release, built first) writes; faults end every rank with one message.
+# OpenMPI refuses to run as root without the two OMPI_ALLOW_* variables (CI containers run as root).
+mpi: build
+	$(MAKE) deps PACKAGES="$(MPI_PACKAGES)"
+	cmake --preset mpi
+	cmake --build --preset mpi -j $(JOBS)
+	OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1 ctest --preset mpi
 
 bench: deps
 	cmake --preset bench && cmake --build --preset bench -j $(JOBS)

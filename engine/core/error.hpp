@@ -2,6 +2,7 @@
 // into exit codes (config/input/model -> 2, output -> 3). Messages name the place and the range.
 #pragma once
 
+#include <exception>
 #include <stdexcept>
 #include <string>
 
@@ -35,5 +36,24 @@ class output_error : public error {
 public:
     using error::error;
 };
+
+// The run was stopped (Ctrl-C, SIGTERM) between steps.
+class run_cancelled : public error {
+public:
+    run_cancelled() : error("the run was interrupted") {}
+};
+
+// In a run over several processes (MPI ranks), another rank failed and reports it; this one ends
+// quietly with the same exit code, so a planner reads one message, not one per rank.
+class failed_on_another_rank : public error {
+public:
+    failed_on_another_rank(int rank, int code)
+        : error("rank " + std::to_string(rank) + " failed"), exit_code(code) {}
+    int exit_code;
+};
+
+// The exit code a failure ends zorgsim with: 2 for scenario, input and model errors, 3 when results
+// cannot be written, 130 when interrupted, 1 for anything else (an internal error).
+int exit_code_of(const std::exception_ptr& failure) noexcept;
 
 } // namespace zorgsim

@@ -25,11 +25,6 @@ struct run_options {
     double unit_buffer_bytes = 2e9;
 };
 
-class run_cancelled : public error {
-public:
-    run_cancelled() : error("the run was interrupted") {}
-};
-
 void run(const model& m, const run_plan& plan, recorder& rec, const run_options& options = {});
 
 } // namespace zorgsim

@@ -9,6 +9,7 @@
 #include "io/data/region_reader.hpp"
 #include "io/data/sha256.hpp"
 #include "io/hdf5/results_writer.hpp"
+#include "io/mpi/processes.hpp"
 
 #include <spdlog/spdlog.h>
 #include <tbb/info.h>
@@ -17,6 +18,7 @@
 #include <csignal>
 #include <ctime>
 #include <fmt/format.h>
+#include <thread>
 
 namespace zorgsim::io {
 namespace {
@@ -118,7 +120,16 @@ int run_command(const run_request& r) {
             out.string());
         return exit_code::invalid_input;
     }
-    auto l = load(r.scenario_file, r.seed, r.replicates);
+    // Every rank loads the inputs; if one cannot, it alone says why and all stop.
+    std::optional<loaded_scenario> loaded;
+    std::exception_ptr failed;
+    try {
+        loaded.emplace(load(r.scenario_file, r.seed, r.replicates));
+    } catch (...) {
+        failed = std::current_exception();
+    }
+    mpi::agree(failed);
+    auto& l = *loaded;
     const int threads = r.threads > 0 ? r.threads : tbb::info::default_concurrency();
     for (const auto& w : l.frozen.warnings())
         spdlog::warn("{}", w);
@@ -126,9 +137,10 @@ int run_command(const run_request& r) {
         spdlog::warn("{} residents found no place at a GP practice and are unregistered; their GP "
                      "care needs count as unmet",
                      l.frozen.registration().unregistered);
-    spdlog::info("running '{}': {} residents, {} steps, {} replicate(s), {} thread(s)",
+    spdlog::info("running '{}': {} residents, {} steps, {} replicate(s), {} thread(s){}",
                  l.file.title, l.frozen.residents().size(), l.frozen.time().step_count(),
-                 l.plan.replicates, threads);
+                 l.plan.replicates, threads,
+                 mpi::ranks() > 1 ? fmt::format(" in each of {} processes", mpi::ranks()) : "");
 
     results_metadata meta;
     meta.title = l.file.title;
@@ -148,26 +160,52 @@ int run_command(const run_request& r) {
             if (c.line == "gp_care" && c.basis == funding_basis::registered)
                 for (std::size_t b = 0; b < age_band_count; ++b)
                     meta.fixed_first_line_eur_per_year[b] += c.eur_per_year[b];
-    meta.started_utc = utc_now();
+    meta.started_utc = mpi::broadcast(utc_now()); // one start time in every rank's attributes
     meta.resume = r.resume;
     results_writer writer(out, meta);
     year_totals_recorder totals;
     fanout_recorder both({&writer, &totals});
     const auto cancelled = [&] {
+        if (r.fail_after_units && mpi::rank() == mpi::ranks() - 1 &&
+            writer.units_written() >= *r.fail_after_units)
+            throw std::runtime_error("failure injected by --fail-after-units");
         return stop_requested != 0 ||
                (r.stop_after_units && writer.units_written() >= *r.stop_after_units);
     };
-    const auto skip = [&](const run_point& p) { return writer.complete(p); };
+    // Units complete in a resumed file, and units dealt to other ranks, are not run here.
+    const auto skip = [&](const run_point& p) { return !writer.runs_here(p); };
     try {
         run(l.frozen, l.plan, both, run_options{threads, cancelled, skip});
-    } catch (const run_cancelled&) {
+    } catch (...) {
+        const auto failure = std::current_exception();
+        const bool cancel = exit_code_of(failure) == exit_code::interrupted;
+        // With the file open on every rank, the others may be waiting for this one in a
+        // collective write: this rank ends them all. A failing rank speaks, whichever it is; a
+        // stop (every rank gets the signal) is told by rank 0, which the others give a moment
+        // to do so before they end the run themselves.
+        const bool shared = writer.shared();
+        if (shared && cancel && mpi::rank() != 0) {
+            std::this_thread::sleep_for(std::chrono::seconds(2));
+            mpi::abort_all(exit_code::interrupted);
+        }
+        if (shared)
+            spdlog::set_level(spdlog::level::err);
         // Complete units are kept for --resume; with none there is nothing worth keeping.
-        if (writer.units_complete() > 0) {
+        if (cancel && writer.units_complete() > 0) {
             writer.keep_partial();
             spdlog::error("{} of {} units (variant x replicate) are complete in {}.partial; "
                           "`zorgsim run {} -o {} --resume` continues the run",
                           writer.units_complete(), writer.units_total(), out.string(),
                           r.scenario_file.string(), out.string());
+        }
+        if (shared) {
+            // The partial file stays after a failure, so --resume continues from its complete
+            // units; no rank's destructor runs after MPI_Abort.
+            if (cancel && writer.units_complete() == 0) {
+                std::error_code ec;
+                std::filesystem::remove(out.string() + ".partial", ec);
+            }
+            mpi::abort_all(report_failure(failure));
         }
         throw;
     }
@@ -177,12 +215,40 @@ int run_command(const run_request& r) {
 
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    if (mpi::rank() != 0)
+        return ok;
+    spdlog::info("writing took {:.1f} s of {:.1f} s ({:.0f}%)", writer.seconds_writing(), seconds,
+                 100 * writer.seconds_writing() / std::max(seconds, 1e-9));
     // The summary describes variant 0, replicate 0; a resumed run may have kept it from before.
     if (!r.quiet && totals.summary().steps > 0)
         fmt::print("{}", format_summary(l.frozen, l.file.title, totals.summary()));
     fmt::print("results: {} ({:.1f} MB) in {:.1f} s\n", out.string(),
                static_cast<double>(std::filesystem::file_size(out)) / 1e6, seconds);
     return ok;
+}
+
+int report_failure(const std::exception_ptr& failure) {
+    const int code = exit_code_of(failure);
+    try {
+        std::rethrow_exception(failure);
+    } catch (const failed_on_another_rank&) {
+        // that rank has said what went wrong
+    } catch (const run_cancelled&) {
+        spdlog::error("interrupted: no results file was written");
+    } catch (const config_error& e) {
+        spdlog::error("invalid scenario:\n{}", e.what());
+    } catch (const input_error& e) {
+        spdlog::error("invalid input data:\n{}", e.what());
+    } catch (const model_error& e) {
+        spdlog::error("the inputs do not form a model: {}", e.what());
+    } catch (const output_error& e) {
+        spdlog::error("could not write results: {}", e.what());
+    } catch (const std::exception& e) {
+        spdlog::error("internal error: {}", e.what());
+    } catch (...) {
+        spdlog::error("internal error");
+    }
+    return code;
 }
 
 } // namespace zorgsim::io

@@ -33,6 +33,9 @@ struct run_request {
     bool resume = false; // continue OUT.h5.partial of an interrupted run
     // For tests of --resume: stop as if interrupted once this many units were written.
     std::optional<std::uint32_t> stop_after_units;
+    // For tests of failures under MPI: the last rank fails (internal error) once it has written
+    // this many units.
+    std::optional<std::uint32_t> fail_after_units;
     std::string command_line;
 };
 
@@ -54,6 +57,9 @@ loaded_scenario load(const std::filesystem::path& scenario_file,
 std::string version_string();
 
 int run_command(const run_request& r);
+// Prints what went wrong, as a planner should read it, and returns the exit code (main's one
+// place for failures; also a rank of an MPI run that must end all the others).
+int report_failure(const std::exception_ptr& failure);
 int validate_command(const std::filesystem::path& scenario_file);
 // What a results file holds: scenario, variants, replicates, period, variables with dims and units.
 std::string describe_results(const std::filesystem::path& file);

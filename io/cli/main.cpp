@@ -1,9 +1,11 @@
 // zorgsim command line: parses arguments, runs one command, and turns every error into a message
-// and an exit code. The only place exceptions are caught.
+// and an exit code (report_failure). The only place exceptions are caught, apart from a rank of an
+// MPI run that must end the others.
 #include "engine/core/error.hpp"
 #include "engine/sim/engine.hpp"
 #include "io/cli/commands.hpp"
 #include "io/config/scenario.hpp"
+#include "io/mpi/processes.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -16,6 +18,7 @@
 int main(int argc, char** argv) {
     using namespace zorgsim;
     using namespace zorgsim::io;
+    const mpi::session processes(argc, argv); // MPI ranks under mpirun (ZORGSIM_MPI builds)
     spdlog::set_default_logger(spdlog::stderr_color_mt("zorgsim"));
     spdlog::set_pattern("%^%l%$: %v");
 
@@ -49,10 +52,13 @@ int main(int argc, char** argv) {
     run->add_flag("--resume", rr.resume,
                   "continue OUT.h5.partial of an interrupted run: keep its complete units, run the "
                   "others");
-    std::uint32_t stop_after = 0;
+    std::uint32_t stop_after = 0, fail_after = 0;
     auto* stop_opt = run->add_option("--stop-after-units", stop_after,
                                      "stop as if interrupted after N units (for testing --resume)");
     stop_opt->group(""); // not in --help
+    auto* fail_opt = run->add_option("--fail-after-units", fail_after,
+                                     "the last rank fails after N units (for testing MPI runs)");
+    fail_opt->group("");
     run->add_flag("-q,--quiet", rr.quiet, "print no summary");
     run->add_flag("-v,--verbose", verbose, "log more");
 
@@ -121,6 +127,8 @@ int main(int argc, char** argv) {
     spdlog::set_level(rr.quiet  ? spdlog::level::warn
                       : verbose ? spdlog::level::debug
                                 : spdlog::level::info);
+    if (mpi::rank() != 0)
+        spdlog::set_level(spdlog::level::off); // one voice: a rank that must speak turns it on
 
     try {
         if (*run) {
@@ -133,6 +141,8 @@ int main(int argc, char** argv) {
                 rr.replicates = replicates;
             if (*stop_opt)
                 rr.stop_after_units = stop_after;
+            if (*fail_opt)
+                rr.fail_after_units = fail_after;
             return run_command(rr);
         }
         if (*inspect)
@@ -159,23 +169,7 @@ int main(int argc, char** argv) {
                                        ? std::nullopt
                                        : std::optional<std::filesystem::path>(network_out));
         return validate_command(validate_file);
-    } catch (const run_cancelled&) {
-        spdlog::error("interrupted: no results file was written");
-        return exit_code::interrupted;
-    } catch (const config_error& e) {
-        spdlog::error("invalid scenario:\n{}", e.what());
-        return exit_code::invalid_input;
-    } catch (const input_error& e) {
-        spdlog::error("invalid input data:\n{}", e.what());
-        return exit_code::invalid_input;
-    } catch (const model_error& e) {
-        spdlog::error("the inputs do not form a model: {}", e.what());
-        return exit_code::invalid_input;
-    } catch (const output_error& e) {
-        spdlog::error("could not write results: {}", e.what());
-        return exit_code::output_failed;
-    } catch (const std::exception& e) {
-        spdlog::error("internal error: {}", e.what());
-        return exit_code::internal;
+    } catch (...) {
+        return report_failure(std::current_exception());
     }
 }

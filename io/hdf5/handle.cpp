@@ -42,6 +42,30 @@ handle create_file(const std::string& path) {
                   fmt::format("create '{}'", path));
 }
 
+handle open_file(const std::string& path, bool all_ranks) {
+    handle fapl(H5Pcreate(H5P_FILE_ACCESS), H5Pclose, "create a file access property list");
+    if (all_ranks) {
+#ifdef ZORGSIM_MPI
+        check(H5Pset_fapl_mpio(fapl, MPI_COMM_WORLD, MPI_INFO_NULL), "use MPI-IO");
+#else
+        throw output_error("HDF5: opening a file from several processes needs a ZORGSIM_MPI build");
+#endif
+    }
+    return handle(H5Fopen(path.c_str(), H5F_ACC_RDWR, fapl), H5Fclose,
+                  fmt::format("open '{}' for writing", path));
+}
+
+handle transfer_list(bool collective) {
+    handle dxpl(H5Pcreate(H5P_DATASET_XFER), H5Pclose, "create a transfer property list");
+#ifdef ZORGSIM_MPI
+    if (collective)
+        check(H5Pset_dxpl_mpio(dxpl, H5FD_MPIO_COLLECTIVE), "use collective MPI-IO");
+#else
+    (void)collective;
+#endif
+    return dxpl;
+}
+
 handle dataspace(std::span<const hsize_t> dims) {
     return handle(H5Screate_simple(static_cast<int>(dims.size()), dims.data(), nullptr), H5Sclose,
                   "create a dataspace");

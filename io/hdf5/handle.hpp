@@ -35,6 +35,12 @@ private:
 void check(herr_t status, const std::string& what);
 
 handle create_file(const std::string& path);
+// Open an existing file for writing; with all_ranks, every MPI rank opens it together through
+// MPI-IO (a collective call; only in a ZORGSIM_MPI build).
+handle open_file(const std::string& path, bool all_ranks = false);
+// The data transfer list for writes: collective MPI-IO when every rank takes part in each write
+// (needed for compressed datasets, and faster for the many small pieces of a unit), else default.
+handle transfer_list(bool collective);
 handle dataspace(std::span<const hsize_t> dims);
 handle utf8_string_type();
 

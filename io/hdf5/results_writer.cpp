@@ -3,9 +3,11 @@
 #include "engine/core/calendar.hpp"
 #include "engine/core/error.hpp"
 #include "engine/sim/model.hpp"
+#include "engine/sim/unit_assignment.hpp"
 #include "io/hdf5/handle.hpp"
 #include "io/hdf5/network_group.hpp"
 #include "io/hdf5/results_table.hpp"
+#include "io/mpi/processes.hpp"
 
 #include <hdf5_hl.h>
 
@@ -265,6 +267,23 @@ struct results_writer::state {
 
     std::size_t length(layout l) const { return yearly(l) ? years : steps; }
 
+    // Over several processes: which rank runs each unit (-1: already complete), how many
+    // collective writes every rank joins, and how many it has joined.
+    bool parallel = false;
+    std::vector<int> owner;
+    std::vector<std::vector<std::size_t>>
+        units_of_rank; // in plan order, the order they are written
+    std::size_t rounds = 0, rounds_done = 0;
+    h5::handle transfer; // data transfer list: collective MPI-IO over several processes
+
+    // Every object, then the file (HDF5 keeps a file open while any of its objects is).
+    void close() {
+        datasets.clear();
+        scales.clear();
+        unit_complete_ds.reset();
+        file.reset();
+    }
+
     void attach(hid_t ds, const std::vector<std::string>& dims) {
         for (unsigned axis = 0; axis < dims.size(); ++axis)
             h5::check(H5DSattach_scale(ds, scales.at(dims[axis]), axis),
@@ -338,11 +357,44 @@ void results_writer::begin(const model& m, const run_plan& plan) {
     s.variants = plan.variants.size();
     s.replicates = plan.replicates;
     s.unit_complete.assign(s.variants * s.replicates, 0);
+    s.parallel = mpi::ranks() > 1;
+    if (mpi::rank() != 0)
+        keep_partial_ = true; // only rank 0 removes or renames the file
     if (meta_.resume && std::filesystem::exists(partial_)) {
         keep_partial_ = true; // a file this run did not create is never removed
         reopen(plan);
-        return;
+    } else {
+        // Over several processes rank 0 lays the file out alone (variable-length strings cannot
+        // go through MPI-IO), then every rank opens it for the units' data.
+        std::exception_ptr failed;
+        if (mpi::rank() == 0) {
+            try {
+                create(m, plan);
+            } catch (...) {
+                failed = std::current_exception();
+            }
+        }
+        mpi::agree(failed);
+        if (s.parallel) {
+            s.file.reset();
+            open_objects(h5::open_file(partial_.string(), true));
+        }
     }
+    // Which rank runs which unit, and so how many collective writes (rounds) every rank joins.
+    s.owner = assign_units(s.unit_complete, mpi::ranks());
+    s.units_of_rank.assign(static_cast<std::size_t>(mpi::ranks()), {});
+    for (std::size_t u = 0; u < s.owner.size(); ++u)
+        if (s.owner[u] >= 0)
+            s.units_of_rank[static_cast<std::size_t>(s.owner[u])].push_back(u);
+    for (const auto& units : s.units_of_rank)
+        s.rounds = std::max(s.rounds, units.size());
+    s.transfer = h5::transfer_list(s.parallel);
+}
+
+// The whole layout of a new file: attributes, dimension scales, coordinates and the (empty)
+// variables; the units' data follow one by one.
+void results_writer::create(const model& m, const run_plan& plan) {
+    auto& s = *s_;
     s.file = h5::create_file(partial_.string());
 
     const hid_t root = s.file;
@@ -351,7 +403,7 @@ void results_writer::begin(const model& m, const run_plan& plan) {
     h5::attribute(root, "institution", std::string("zorgsim"));
     h5::attribute(root, "source",
                   fmt::format("zorgsim {} ({})", ZORGSIM_VERSION, ZORGSIM_GIT_REVISION));
-    h5::attribute(root, "history", fmt::format("{} {}", utc_now(), meta_.command_line));
+    h5::attribute(root, "history", fmt::format("{} {}", meta_.started_utc, meta_.command_line));
     h5::attribute(root, "zorgsim_version", std::string(ZORGSIM_VERSION));
     h5::attribute(root, "git_revision", std::string(ZORGSIM_GIT_REVISION));
     h5::attribute(root, "scenario_file", meta_.scenario_file);
@@ -359,6 +411,7 @@ void results_writer::begin(const model& m, const run_plan& plan) {
     h5::attribute(root, "region", meta_.region);
     h5::attribute(root, "seed", static_cast<std::int64_t>(meta_.seed));
     h5::attribute(root, "threads", static_cast<std::int64_t>(meta_.threads));
+    h5::attribute(root, "mpi_ranks", static_cast<std::int64_t>(mpi::ranks()));
     h5::attribute(root, "replicates", static_cast<std::int64_t>(plan.replicates));
     h5::attribute(root, "start_date", iso(m.time().start));
     h5::attribute(root, "step_days", static_cast<std::int64_t>(m.time().step_days));
@@ -540,41 +593,66 @@ void results_writer::begin(const model& m, const run_plan& plan) {
 
 // An interrupted run's OUT.h5.partial continues only if it was written by the same scenario (as
 // resolved), seed, inputs and build; anything else would mix two runs in one file.
+void results_writer::check_resumable(const run_plan& plan) const {
+    const auto partial = partial_.string();
+    const results_table_reader before(partial_);
+    const auto differs = [&](const char* name, const std::string& now) {
+        return before.string_attribute("/", name) != now;
+    };
+    std::string why;
+    if (differs("scenario_resolved", meta_.scenario_resolved))
+        why = "its scenario (as resolved, with seed and replicates) differs";
+    else if (differs("git_revision", ZORGSIM_GIT_REVISION) ||
+             differs("zorgsim_version", ZORGSIM_VERSION))
+        why = "it was written by another zorgsim build";
+    else if (!before.has_dataset("unit_complete"))
+        why = "it has no record of complete units";
+    else {
+        if (differs("input_files", input_files_text(meta_)))
+            why = "its input files (region or parameters) have changed since";
+        else if (before.shape("unit_complete") !=
+                 std::vector<std::uint64_t>{plan.variants.size(), plan.replicates})
+            why = "its variants or replicates differ";
+    }
+    if (!why.empty())
+        throw input_error(
+            fmt::format("{}: cannot resume: {}; remove it, or run without --resume to start afresh",
+                        partial, why));
+}
+
 void results_writer::reopen(const run_plan& plan) {
     auto& s = *s_;
     const auto partial = partial_.string();
-    {
-        const results_table_reader before(partial_);
-        const auto differs = [&](const char* name, const std::string& now) {
-            return before.string_attribute("/", name) != now;
-        };
-        std::string why;
-        if (differs("scenario_resolved", meta_.scenario_resolved))
-            why = "its scenario (as resolved, with seed and replicates) differs";
-        else if (differs("git_revision", ZORGSIM_GIT_REVISION) ||
-                 differs("zorgsim_version", ZORGSIM_VERSION))
-            why = "it was written by another zorgsim build";
-        else if (!before.has_dataset("unit_complete"))
-            why = "it has no record of complete units";
-        else {
-            if (differs("input_files", input_files_text(meta_)))
-                why = "its input files (region or parameters) have changed since";
-            else if (before.shape("unit_complete") !=
-                     std::vector<std::uint64_t>{plan.variants.size(), plan.replicates})
-                why = "its variants or replicates differ";
+    // Rank 0 checks the file and removes the summaries (computed again from all units at the end)
+    // alone; the other ranks wait for its verdict.
+    std::exception_ptr failed;
+    if (mpi::rank() == 0) {
+        try {
+            check_resumable(plan);
+            s.file = h5::open_file(partial);
+            for (const char* stale : {"summary", "quantile"})
+                if (H5Lexists(s.file, stale, H5P_DEFAULT) > 0)
+                    h5::check(H5Ldelete(s.file, stale, H5P_DEFAULT),
+                              fmt::format("remove stale '{}'", stale));
+        } catch (...) {
+            failed = std::current_exception();
         }
-        if (!why.empty())
-            throw input_error(fmt::format(
-                "{}: cannot resume: {}; remove it, or run without --resume to start afresh",
-                partial, why));
     }
-    s.file = h5::handle(H5Fopen(partial.c_str(), H5F_ACC_RDWR, H5P_DEFAULT), H5Fclose,
-                        fmt::format("open '{}' to resume", partial));
+    mpi::agree(failed);
+    if (s.parallel) {
+        s.close();
+        open_objects(h5::open_file(partial, true));
+    } else {
+        open_objects(std::move(s.file));
+    }
+}
+
+// The scales, variables and unit record of an existing file, and which units it holds.
+void results_writer::open_objects(h5::handle file) {
+    auto& s = *s_;
+    s.close();
+    s.file = std::move(file);
     const hid_t root = s.file;
-    // Summaries are computed again from all units at the end.
-    for (const char* stale : {"summary", "quantile"})
-        if (H5Lexists(root, stale, H5P_DEFAULT) > 0)
-            h5::check(H5Ldelete(root, stale, H5P_DEFAULT), fmt::format("remove stale '{}'", stale));
     for (const char* dim : {"variant", "replicate", "time", "neighbourhood", "setting", "provider",
                             "need", "funding_line", "year", "age_band", "sex", "condition"})
         s.scales.emplace(dim, h5::handle(H5Dopen2(root, dim, H5P_DEFAULT), H5Dclose,
@@ -593,6 +671,12 @@ void results_writer::reopen(const run_plan& plan) {
 
 bool results_writer::complete(const run_point& p) const {
     return s_ && s_->unit_complete[p.variant * s_->replicates + p.replicate] != 0;
+}
+bool results_writer::runs_here(const run_point& p) const {
+    return s_ && s_->owner[p.variant * s_->replicates + p.replicate] == mpi::rank();
+}
+bool results_writer::shared() const {
+    return s_ && s_->parallel && s_->file.get() >= 0;
 }
 std::size_t results_writer::units_complete() const {
     return s_ ? static_cast<std::size_t>(
@@ -717,10 +801,40 @@ void results_writer::record_year(const year_view& y) {
         at("new_cases")[k * condition_count + c] = static_cast<std::uint32_t>(d.new_cases[c]);
 }
 
+namespace {
+// Adds the seconds until it goes out of scope to a total.
+class stopwatch {
+public:
+    explicit stopwatch(double& total) : total_(total) {}
+    ~stopwatch() {
+        total_ += std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    }
+    stopwatch(const stopwatch&) = delete;
+    stopwatch& operator=(const stopwatch&) = delete;
+
+private:
+    double& total_;
+    std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+} // namespace
+
 void results_writer::end_point(const run_point& p) {
+    if (s_->steps > 0)
+        write_round(&p);
+}
+
+// One unit's data into its (variant, replicate) slab of every variable, then its mark in
+// unit_complete and a flush, so that a stopped run keeps it. Over several processes every rank
+// takes part in each write (collective MPI-IO); a rank with no unit left writes nothing (p null).
+void results_writer::write_round(const run_point* p) {
+    const stopwatch timed(seconds_writing_);
     auto& s = *s_;
-    if (s.steps == 0)
-        return;
+    const auto& mine = s.units_of_rank[static_cast<std::size_t>(mpi::rank())];
+    if (p ? s.rounds_done >= mine.size() ||
+                mine[s.rounds_done] != p->variant * s.replicates + p->replicate
+          : s.rounds_done < mine.size())
+        throw std::logic_error("results_writer: units must arrive in plan order");
+    static const double nothing = 0; // a valid buffer for an empty selection
     for (std::size_t i = 0; i < variables.size(); ++i) {
         const auto& ds = s.datasets[i];
         const h5::handle file_space(H5Dget_space(ds), H5Sclose, "get a dataspace");
@@ -728,36 +842,54 @@ void results_writer::end_point(const run_point& p) {
         std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
         H5Sget_simple_extent_dims(file_space, dims.data(), nullptr);
         std::vector<hsize_t> start(dims.size(), 0), count = dims;
-        start[0] = p.variant;
-        start[1] = p.replicate;
         count[0] = count[1] = 1;
-        h5::check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr,
-                                      count.data(), nullptr),
-                  "select a hyperslab");
         const auto mem = h5::dataspace(count);
-        const void* data = variables[i].real ? static_cast<const void*>(s.reals[i].data())
-                                             : static_cast<const void*>(s.ints[i].data());
+        const void* data = &nothing;
+        if (p) {
+            start[0] = p->variant;
+            start[1] = p->replicate;
+            h5::check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr,
+                                          count.data(), nullptr),
+                      "select a hyperslab");
+            data = variables[i].real ? static_cast<const void*>(s.reals[i].data())
+                                     : static_cast<const void*>(s.ints[i].data());
+        } else {
+            h5::check(H5Sselect_none(file_space), "select nothing");
+            h5::check(H5Sselect_none(mem), "select nothing");
+        }
         h5::check(H5Dwrite(ds, variables[i].real ? H5T_NATIVE_DOUBLE : H5T_NATIVE_UINT32, mem,
-                           file_space, H5P_DEFAULT, data),
-                  fmt::format("write '{}' for variant {} replicate {}", variables[i].name,
-                              p.variant, p.replicate));
+                           file_space, s.transfer, data),
+                  p ? fmt::format("write '{}' for variant {} replicate {}", variables[i].name,
+                                  p->variant, p->replicate)
+                    : fmt::format("take part in writing '{}'", variables[i].name));
     }
     // The unit counts as complete only once its data are in the file.
-    const auto unit = p.variant * s.replicates + p.replicate;
-    s.unit_complete[unit] = 1;
     {
         const h5::handle file_space(H5Dget_space(s.unit_complete_ds), H5Sclose, "get a dataspace");
-        const std::array<hsize_t, 2> start = {p.variant, p.replicate}, one = {1, 1};
-        h5::check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr, one.data(),
-                                      nullptr),
-                  "select a hyperslab");
+        const std::array<hsize_t, 2> one = {1, 1};
         const auto mem = h5::dataspace(one);
-        h5::check(H5Dwrite(s.unit_complete_ds, H5T_NATIVE_UINT8, mem, file_space, H5P_DEFAULT,
-                           &s.unit_complete[unit]),
-                  "mark the unit complete");
+        const std::uint8_t done = 1;
+        if (p) {
+            const std::array<hsize_t, 2> start = {p->variant, p->replicate};
+            h5::check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr,
+                                          one.data(), nullptr),
+                      "select a hyperslab");
+        } else {
+            h5::check(H5Sselect_none(file_space), "select nothing");
+            h5::check(H5Sselect_none(mem), "select nothing");
+        }
+        h5::check(
+            H5Dwrite(s.unit_complete_ds, H5T_NATIVE_UINT8, mem, file_space, s.transfer, &done),
+            "mark the unit complete");
     }
-    ++s.written;
     h5::check(H5Fflush(s.file, H5F_SCOPE_LOCAL), "flush the results file");
+    // Every rank wrote its next unit in this round, so every rank knows which units are in.
+    for (const auto& units : s.units_of_rank)
+        if (s.rounds_done < units.size())
+            s.unit_complete[units[s.rounds_done]] = 1;
+    ++s.rounds_done;
+    if (p)
+        ++s.written;
 }
 
 double quantile_of_sorted(const std::vector<double>& sorted, double q) {
@@ -902,9 +1034,32 @@ std::string utc_now() {
 }
 
 void results_writer::end() {
+    if (!s_)
+        return;
+    const stopwatch timed(seconds_writing_);
+    auto& s = *s_;
+    if (s.parallel) {
+        // Ranks with fewer units still join every collective write; then rank 0 alone adds the
+        // summaries to the closed file, as a single process would.
+        while (s.steps > 0 && s.rounds_done < s.rounds)
+            write_round(nullptr);
+        s.close();
+        if (mpi::rank() == 0) {
+            open_objects(h5::open_file(partial_.string()));
+            finish();
+        }
+        mpi::barrier(); // the file is in place on every rank's return
+    } else {
+        finish();
+    }
+    committed_ = true;
+}
+
+// Summaries over replicates, the finishing time, and the move into place.
+void results_writer::finish() {
     // With one replicate a band has no width and the summaries would only repeat the data
     // (six times over): they are written from two replicates on.
-    if (s_ && s_->replicates >= 2) {
+    if (s_->replicates >= 2) {
         const std::array<double, 3> q = summary_quantiles;
         const hsize_t nq = q.size();
         auto quantile = h5::numeric_dataset<double>(
@@ -914,15 +1069,13 @@ void results_writer::end() {
         s_->scales.emplace("quantile", std::move(quantile));
         write_summaries(s_->file, s_->datasets, s_->scales, meta_.compression);
     }
-    if (s_)
-        h5::attribute(s_->file, "run_finished", utc_now());
+    h5::attribute(s_->file, "run_finished", utc_now());
     s_.reset(); // closes every dataset, then the file
     std::error_code ec;
     std::filesystem::rename(partial_, out_, ec);
     if (ec)
         throw output_error(fmt::format("{}: cannot move the finished results into place: {}",
                                        out_.string(), ec.message()));
-    committed_ = true;
 }
 
 } // namespace zorgsim::io

@@ -6,6 +6,7 @@
 #include "engine/core/ids.hpp"
 
 #include "engine/sim/recorder.hpp"
+#include "io/hdf5/handle.hpp"
 
 #include <array>
 #include <cstdint>
@@ -73,9 +74,18 @@ public:
     // Whether a unit (variant, replicate) is already in the file (after begin; true only for
     // units kept from an interrupted run, or written in this one).
     bool complete(const run_point& p) const;
+    // Whether this process runs the unit: not complete, and dealt to this MPI rank (always, in a
+    // run of one process). The others are skipped.
+    bool runs_here(const run_point& p) const;
+    // Whether the file is open on every rank of a run over several processes: from then on a
+    // failure on one rank must end all of them (mpi::abort_all), or the others wait for ever.
+    bool shared() const;
     std::size_t units_complete() const; // in the file, kept or written
     std::size_t units_written() const;  // in this session
     std::size_t units_total() const;
+    // Seconds spent writing units and summaries (under MPI including the wait for the other
+    // ranks in each collective write): what `zorgsim run` reports as the share of time writing.
+    double seconds_writing() const { return seconds_writing_; }
     // Keep OUT.h5.partial when the run stops before end(), so that --resume can continue it.
     void keep_partial() { keep_partial_ = true; }
 
@@ -87,7 +97,13 @@ private:
     std::unique_ptr<state> s_;
     bool committed_ = false;
     bool keep_partial_ = false;
+    double seconds_writing_ = 0;
+    void create(const model& m, const run_plan& plan);
+    void check_resumable(const run_plan& plan) const;
     void reopen(const run_plan& plan);
+    void open_objects(h5::handle file);
+    void write_round(const run_point* p);
+    void finish();
 };
 
 } // namespace zorgsim::io

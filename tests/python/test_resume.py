@@ -12,16 +12,8 @@ import subprocess
 import sys
 
 import h5py
-import numpy as np
 
-# Attributes that describe the session, not the results.
-SESSION_ATTRIBUTES = {"run_started", "run_finished", "history", "threads"}
-
-
-def datasets(f):
-    out = []
-    f.visititems(lambda name, obj: out.append(name) if isinstance(obj, h5py.Dataset) else None)
-    return sorted(out)
+from same_results import differences
 
 
 def main(zorgsim, scenario, work):
@@ -62,15 +54,10 @@ def main(zorgsim, scenario, work):
           "the results file is in place and the partial file gone")
     subprocess.run([zorgsim, "run", scenario, "-q", "-o", whole], check=True)
 
-    with h5py.File(resumed, "r") as a, h5py.File(whole, "r") as b:
-        names = datasets(a)
-        check(names == datasets(b), f"the same {len(names)} datasets")
-        differ = [n for n in names if n in b and not np.array_equal(a[n][...], b[n][...])]
-        check(not differ, f"every dataset equals the uninterrupted run's (differ: {differ})")
-        attrs = {k for k in set(a.attrs) | set(b.attrs) if k not in SESSION_ATTRIBUTES}
-        differ = [k for k in attrs if k not in a.attrs or k not in b.attrs
-                  or not np.array_equal(np.asarray(a.attrs[k]), np.asarray(b.attrs[k]))]
-        check(not differ, f"root attributes equal apart from session times and threads (differ: {differ})")
+    differ = differences(resumed, whole)
+    check(not differ, f"every dataset and attribute equals the uninterrupted run's, apart from session "
+                      f"times and threads (differ: {differ})")
+    with h5py.File(resumed, "r") as a:
         check(a["unit_complete"][...].all(), "every unit complete")
     print(f"{len(failures)} failed")
     return 1 if failures else 0

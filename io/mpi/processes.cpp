@@ -1,0 +1,126 @@
+#include "io/mpi/processes.hpp"
+
+#include "engine/core/error.hpp"
+
+#include <cstdlib>
+#include <vector>
+
+#ifdef ZORGSIM_MPI
+#include <mpi.h>
+#endif
+
+namespace zorgsim::io::mpi {
+
+#ifdef ZORGSIM_MPI
+
+namespace {
+bool active() {
+    int initialised = 0, finalised = 0;
+    MPI_Initialized(&initialised);
+    MPI_Finalized(&finalised);
+    return initialised != 0 && finalised == 0;
+}
+} // namespace
+
+session::session(int& argc, char**& argv) {
+    // Serialized: only the main thread calls MPI and HDF5 (the engine replays its threads'
+    // results there), but it is not always the thread that called MPI_Init.
+    int provided = 0;
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided);
+}
+
+session::~session() {
+    if (active())
+        MPI_Finalize();
+}
+
+bool built_with_mpi() {
+    return true;
+}
+
+int rank() {
+    int r = 0;
+    if (active())
+        MPI_Comm_rank(MPI_COMM_WORLD, &r);
+    return r;
+}
+
+int ranks() {
+    int n = 1;
+    if (active())
+        MPI_Comm_size(MPI_COMM_WORLD, &n);
+    return n;
+}
+
+int lowest_rank_where(bool holds) {
+    int mine = holds ? rank() : ranks(), lowest = mine;
+    if (ranks() > 1)
+        MPI_Allreduce(&mine, &lowest, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
+    return lowest;
+}
+
+void agree(const std::exception_ptr& failed) {
+    const int first = lowest_rank_where(failed != nullptr);
+    if (first == ranks())
+        return;
+    int code = rank() == first ? exit_code_of(failed) : 0;
+    if (ranks() > 1)
+        MPI_Bcast(&code, 1, MPI_INT, first, MPI_COMM_WORLD);
+    if (rank() == first)
+        std::rethrow_exception(failed);
+    throw failed_on_another_rank(first, code);
+}
+
+std::string broadcast(const std::string& value) {
+    if (ranks() == 1)
+        return value;
+    unsigned long long size = value.size();
+    MPI_Bcast(&size, 1, MPI_UNSIGNED_LONG_LONG, 0, MPI_COMM_WORLD);
+    std::vector<char> bytes(value.begin(), value.end());
+    bytes.resize(size);
+    MPI_Bcast(bytes.data(), static_cast<int>(size), MPI_CHAR, 0, MPI_COMM_WORLD);
+    return {bytes.begin(), bytes.end()};
+}
+
+void barrier() {
+    if (ranks() > 1)
+        MPI_Barrier(MPI_COMM_WORLD);
+}
+
+void abort_all(int exit_code) {
+    if (ranks() > 1)
+        MPI_Abort(MPI_COMM_WORLD, exit_code);
+    std::exit(exit_code);
+}
+
+#else
+
+session::session(int&, char**&) {}
+session::~session() = default;
+bool built_with_mpi() {
+    return false;
+}
+int rank() {
+    return 0;
+}
+int ranks() {
+    return 1;
+}
+int lowest_rank_where(bool holds) {
+    return holds ? 0 : 1;
+}
+std::string broadcast(const std::string& value) {
+    return value;
+}
+void agree(const std::exception_ptr& failed) {
+    if (failed)
+        std::rethrow_exception(failed);
+}
+void barrier() {}
+void abort_all(int exit_code) {
+    std::exit(exit_code);
+}
+
+#endif
+
+} // namespace zorgsim::io::mpi
