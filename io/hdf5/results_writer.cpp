@@ -267,6 +267,14 @@ struct results_writer::state {
 
     std::size_t length(layout l) const { return yearly(l) ? years : steps; }
 
+    // Weekly variables go to the file a block of steps (about a year) at a time, so the writer
+    // holds one block of a unit, not its whole period (1.4 GB for the national run). A block is
+    // also the time extent of a chunk: a block is written once, whole, even when compressed.
+    std::size_t block = 1;
+    std::size_t block_start = 0; // first step held in the buffers
+    std::size_t held(layout l) const { return yearly(l) ? years : block; }
+    std::size_t blocks() const { return steps == 0 ? 0 : (steps + block - 1) / block; }
+
     // Over several processes: which rank runs each unit (-1: already complete), how many
     // collective writes every rank joins, and how many it has joined.
     bool parallel = false;
@@ -354,6 +362,8 @@ void results_writer::begin(const model& m, const run_plan& plan) {
     s.gp_min_per_fte = m.care().minutes_per_fte_per_week[static_cast<std::size_t>(setting::gp)] *
                        m.time().step_days / 7.0;
     s.steps_per_year = days_per_year / m.time().step_days;
+    s.block = std::clamp<std::size_t>(static_cast<std::size_t>(std::lround(s.steps_per_year)), 1,
+                                      std::max<std::size_t>(s.steps, 1));
     s.variants = plan.variants.size();
     s.replicates = plan.replicates;
     s.unit_complete.assign(s.variants * s.replicates, 0);
@@ -535,9 +545,10 @@ void results_writer::create(const model& m, const run_plan& plan) {
             : v.shape == layout::year_condition ? std::vector<hsize_t>{condition_count}
                                                 : std::vector<hsize_t>{};
         shape.insert(shape.end(), tail.begin(), tail.end());
-        // A chunk holds one run point's whole period for a few neighbourhoods (or providers): the
-        // typical read, one area over all time, then touches one chunk. About 256 KiB at most.
-        chunk[2] = std::max<hsize_t>(1, shape[2]);
+        // A chunk holds one run point's block of steps (a year) for a few neighbourhoods (or
+        // providers): the typical read, one area over all time, touches one chunk per year.
+        // About 256 KiB at most.
+        chunk[2] = std::max<hsize_t>(1, yearly(v.shape) ? shape[2] : s.block);
         chunk.insert(chunk.end(), tail.begin(), tail.end());
         if (!tail.empty()) {
             hsize_t rest = 1;
@@ -694,8 +705,9 @@ void results_writer::begin_point(const run_point& p) {
     auto& s = *s_;
     s.point = p;
     s.recorded = 0;
+    s.block_start = 0;
     for (std::size_t i = 0; i < variables.size(); ++i) {
-        const auto n = s.length(variables[i].shape) * s.width(variables[i].shape);
+        const auto n = s.held(variables[i].shape) * s.width(variables[i].shape);
         if (variables[i].real)
             s.reals[i].assign(n, 0.0);
         else
@@ -711,6 +723,9 @@ void results_writer::begin_point(const run_point& p) {
 
 void results_writer::record(const step_view& v) {
     auto& s = *s_;
+    if (v.step < s.block_start || v.step >= s.block_start + s.block)
+        throw std::logic_error("results_writer: steps must arrive in order");
+    const auto in_block = v.step - s.block_start; // row in the block buffers
     const auto put = [&](const char* name, auto span) {
         const auto i = variable_index(name);
         const auto w = s.width(variables[i].shape);
@@ -721,7 +736,8 @@ void results_writer::record(const step_view& v) {
                 return s.ints[i];
         }
         ();
-        std::copy(span.begin(), span.end(), dst.begin() + static_cast<std::ptrdiff_t>(v.step * w));
+        std::copy(span.begin(), span.end(),
+                  dst.begin() + static_cast<std::ptrdiff_t>(in_block * w));
     };
     put("residents", v.residents);
     put("demand", v.demand);
@@ -749,7 +765,8 @@ void results_writer::record(const step_view& v) {
     put("unmet_by_age_band", v.unmet_by_band);
     const auto row = [&](const char* name) {
         return s.reals[variable_index(name)].begin() +
-               static_cast<std::ptrdiff_t>(v.step * s.width(variables[variable_index(name)].shape));
+               static_cast<std::ptrdiff_t>(in_block *
+                                           s.width(variables[variable_index(name)].shape));
     };
     const auto util = row("utilisation");
     const auto fte = row("gp_fte");
@@ -771,6 +788,8 @@ void results_writer::record(const step_view& v) {
         spend[first_line_fixed] +=
             v.registered_by_band[b] * meta_.fixed_first_line_eur_per_year[b] / s.steps_per_year;
     ++s.recorded;
+    if (in_block + 1 == s.block || v.step + 1 == s.steps)
+        write_block(&s.point, in_block + 1);
 }
 
 void results_writer::record_year(const year_view& y) {
@@ -823,8 +842,59 @@ void results_writer::end_point(const run_point& p) {
         write_round(&p);
 }
 
-// One unit's data into its (variant, replicate) slab of every variable, then its mark in
-// unit_complete and a flush, so that a stopped run keeps it. Over several processes every rank
+// Variable i's buffer into the unit's slab, periods [t0, t0 + n) (steps or years); with p null, a
+// rank with no unit left takes part in the collective write with an empty selection.
+void results_writer::write_slab(std::size_t i, const run_point* p, std::size_t t0, std::size_t n) {
+    auto& s = *s_;
+    static const double nothing = 0; // a valid buffer for an empty selection
+    const auto& ds = s.datasets[i];
+    const h5::handle file_space(H5Dget_space(ds), H5Sclose, "get a dataspace");
+    const int rank = H5Sget_simple_extent_ndims(file_space);
+    std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
+    H5Sget_simple_extent_dims(file_space, dims.data(), nullptr);
+    std::vector<hsize_t> start(dims.size(), 0), count = dims;
+    count[0] = count[1] = 1;
+    start[2] = t0;
+    count[2] = n;
+    const auto mem = h5::dataspace(count);
+    const void* data = &nothing;
+    if (p) {
+        start[0] = p->variant;
+        start[1] = p->replicate;
+        h5::check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr,
+                                      count.data(), nullptr),
+                  "select a hyperslab");
+        data = variables[i].real ? static_cast<const void*>(s.reals[i].data())
+                                 : static_cast<const void*>(s.ints[i].data());
+    } else {
+        h5::check(H5Sselect_none(file_space), "select nothing");
+        h5::check(H5Sselect_none(mem), "select nothing");
+    }
+    h5::check(H5Dwrite(ds, variables[i].real ? H5T_NATIVE_DOUBLE : H5T_NATIVE_UINT32, mem,
+                       file_space, s.transfer, data),
+              p ? fmt::format("write '{}' for variant {} replicate {}", variables[i].name,
+                              p->variant, p->replicate)
+                : fmt::format("take part in writing '{}'", variables[i].name));
+}
+
+// The weekly variables' block of steps [block_start, + n), then empty buffers for the next.
+void results_writer::write_block(const run_point* p, std::size_t n) {
+    const stopwatch timed(seconds_writing_);
+    auto& s = *s_;
+    for (std::size_t i = 0; i < variables.size(); ++i) {
+        if (yearly(variables[i].shape))
+            continue;
+        write_slab(i, p, s.block_start, n);
+        if (variables[i].real)
+            std::fill(s.reals[i].begin(), s.reals[i].end(), 0.0);
+        else
+            std::fill(s.ints[i].begin(), s.ints[i].end(), 0u);
+    }
+    s.block_start += s.block;
+}
+
+// The end of one unit: its yearly variables (the weekly ones went block by block), then its mark
+// in unit_complete and a flush, so that a stopped run keeps it. Over several processes every rank
 // takes part in each write (collective MPI-IO); a rank with no unit left writes nothing (p null).
 void results_writer::write_round(const run_point* p) {
     const stopwatch timed(seconds_writing_);
@@ -834,35 +904,9 @@ void results_writer::write_round(const run_point* p) {
                 mine[s.rounds_done] != p->variant * s.replicates + p->replicate
           : s.rounds_done < mine.size())
         throw std::logic_error("results_writer: units must arrive in plan order");
-    static const double nothing = 0; // a valid buffer for an empty selection
-    for (std::size_t i = 0; i < variables.size(); ++i) {
-        const auto& ds = s.datasets[i];
-        const h5::handle file_space(H5Dget_space(ds), H5Sclose, "get a dataspace");
-        const int rank = H5Sget_simple_extent_ndims(file_space);
-        std::vector<hsize_t> dims(static_cast<std::size_t>(rank));
-        H5Sget_simple_extent_dims(file_space, dims.data(), nullptr);
-        std::vector<hsize_t> start(dims.size(), 0), count = dims;
-        count[0] = count[1] = 1;
-        const auto mem = h5::dataspace(count);
-        const void* data = &nothing;
-        if (p) {
-            start[0] = p->variant;
-            start[1] = p->replicate;
-            h5::check(H5Sselect_hyperslab(file_space, H5S_SELECT_SET, start.data(), nullptr,
-                                          count.data(), nullptr),
-                      "select a hyperslab");
-            data = variables[i].real ? static_cast<const void*>(s.reals[i].data())
-                                     : static_cast<const void*>(s.ints[i].data());
-        } else {
-            h5::check(H5Sselect_none(file_space), "select nothing");
-            h5::check(H5Sselect_none(mem), "select nothing");
-        }
-        h5::check(H5Dwrite(ds, variables[i].real ? H5T_NATIVE_DOUBLE : H5T_NATIVE_UINT32, mem,
-                           file_space, s.transfer, data),
-                  p ? fmt::format("write '{}' for variant {} replicate {}", variables[i].name,
-                                  p->variant, p->replicate)
-                    : fmt::format("take part in writing '{}'", variables[i].name));
-    }
+    for (std::size_t i = 0; i < variables.size(); ++i)
+        if (yearly(variables[i].shape))
+            write_slab(i, p, 0, s.years);
     // The unit counts as complete only once its data are in the file.
     {
         const h5::handle file_space(H5Dget_space(s.unit_complete_ds), H5Sclose, "get a dataspace");
@@ -1036,20 +1080,25 @@ std::string utc_now() {
 void results_writer::end() {
     if (!s_)
         return;
-    const stopwatch timed(seconds_writing_);
     auto& s = *s_;
     if (s.parallel) {
         // Ranks with fewer units still join every collective write; then rank 0 alone adds the
         // summaries to the closed file, as a single process would.
-        while (s.steps > 0 && s.rounds_done < s.rounds)
+        while (s.steps > 0 && s.rounds_done < s.rounds) {
+            s.block_start = 0;
+            for (std::size_t b = 0; b < s.blocks(); ++b)
+                write_block(nullptr, std::min(s.block, s.steps - s.block_start));
             write_round(nullptr);
+        }
         s.close();
         if (mpi::rank() == 0) {
+            const stopwatch timed(seconds_writing_);
             open_objects(h5::open_file(partial_.string()));
             finish();
         }
         mpi::barrier(); // the file is in place on every rank's return
     } else {
+        const stopwatch timed(seconds_writing_);
         finish();
     }
     committed_ = true;

@@ -102,6 +102,8 @@ private:
     void check_resumable(const run_plan& plan) const;
     void reopen(const run_plan& plan);
     void open_objects(h5::handle file);
+    void write_slab(std::size_t variable, const run_point* p, std::size_t t0, std::size_t n);
+    void write_block(const run_point* p, std::size_t n);
     void write_round(const run_point* p);
     void finish();
 };
