@@ -23,7 +23,8 @@
 namespace zorgsim::io {
 namespace {
 
-// Set by the Ctrl-C / SIGTERM handler; the run stops at the next step and removes its partial file.
+// Set by the Ctrl-C / SIGTERM handler; the run stops at the next step (its partial file is kept
+// for --resume when units are complete, else removed).
 volatile std::sig_atomic_t stop_requested = 0;
 extern "C" void request_stop(int) {
     stop_requested = 1;
@@ -110,9 +111,7 @@ int run_command(const run_request& r) {
     std::signal(SIGTERM, request_stop);
     const auto out = r.output.value_or(std::filesystem::path("results") /
                                        (r.scenario_file.stem().string() + ".h5"));
-    if (std::filesystem::is_directory(out))
-        throw output_error(
-            fmt::format("{}: is a directory; give a file name with -o", out.string()));
+
     // Checked before the model is built, so a planner learns it at once, not after the run.
     if (!r.force && std::filesystem::exists(out)) {
         spdlog::error(
@@ -124,6 +123,9 @@ int run_command(const run_request& r) {
     std::optional<loaded_scenario> loaded;
     std::exception_ptr failed;
     try {
+        if (std::filesystem::is_directory(out))
+            throw output_error(
+                fmt::format("{}: is a directory; give a file name with -o", out.string()));
         loaded.emplace(load(r.scenario_file, r.seed, r.replicates));
     } catch (...) {
         failed = std::current_exception();
@@ -184,10 +186,8 @@ int run_command(const run_request& r) {
         // stop (every rank gets the signal) is told by rank 0, which the others give a moment
         // to do so before they end the run themselves.
         const bool shared = writer.shared();
-        if (shared && cancel && mpi::rank() != 0) {
-            std::this_thread::sleep_for(std::chrono::seconds(2));
-            mpi::abort_all(exit_code::interrupted);
-        }
+        if (shared && cancel && mpi::rank() != 0) // rank 0 may be waiting in a collective write
+            std::this_thread::sleep_for(std::chrono::milliseconds(1500 + 500 * mpi::rank()));
         if (shared)
             spdlog::set_level(spdlog::level::err);
         // Complete units are kept for --resume; with none there is nothing worth keeping.
@@ -201,7 +201,7 @@ int run_command(const run_request& r) {
         if (shared) {
             // The partial file stays after a failure, so --resume continues from its complete
             // units; no rank's destructor runs after MPI_Abort.
-            if (cancel && writer.units_complete() == 0) {
+            if (cancel && writer.units_complete() == 0 && !r.resume) {
                 std::error_code ec;
                 std::filesystem::remove(out.string() + ".partial", ec);
             }
@@ -211,7 +211,7 @@ int run_command(const run_request& r) {
     }
     if (r.resume)
         spdlog::info("resumed: {} unit(s) run now, {} kept from the interrupted run",
-                     writer.units_written(), writer.units_total() - writer.units_written());
+                     writer.units_total() - writer.units_kept(), writer.units_kept());
 
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();

@@ -170,6 +170,8 @@ int main(int argc, char** argv) {
                                        : std::optional<std::filesystem::path>(network_out));
         return validate_command(validate_file);
     } catch (...) {
+        if (mpi::rank() != 0)
+            spdlog::set_level(spdlog::level::err); // the rank that failed says why
         return report_failure(std::current_exception());
     }
 }

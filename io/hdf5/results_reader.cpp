@@ -13,7 +13,8 @@ namespace {
 std::string read_string_attribute(hid_t obj, const char* name) {
     if (H5Aexists(obj, name) <= 0)
         return "";
-    h5::handle a(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose, fmt::format("open attribute '{}'", name));
+    h5::handle a(H5Aopen(obj, name, H5P_DEFAULT), H5Aclose,
+                 fmt::format("open attribute '{}'", name));
     h5::handle type(H5Aget_type(a), H5Tclose, "get an attribute type");
     if (H5Tget_class(type) == H5T_STRING) {
         if (H5Tis_variable_str(type) > 0) {
@@ -82,15 +83,16 @@ herr_t visit(hid_t root, const char* name, const H5O_info_t* info, void* data) {
     v.long_name = read_string_attribute(ds, "long_name");
     for (int axis = 0; axis < rank; ++axis) {
         std::string dim;
-        H5DSiterate_scales(ds, static_cast<unsigned>(axis), nullptr,
-                           [](hid_t, unsigned, hid_t scale, void* d) -> herr_t {
-                               char buf[256] = {};
-                               H5Iget_name(scale, buf, sizeof buf);
-                               std::string n = buf;
-                               *static_cast<std::string*>(d) = n.substr(n.rfind('/') + 1);
-                               return 1;
-                           },
-                           &dim);
+        H5DSiterate_scales(
+            ds, static_cast<unsigned>(axis), nullptr,
+            [](hid_t, unsigned, hid_t scale, void* d) -> herr_t {
+                char buf[256] = {};
+                H5Iget_name(scale, buf, sizeof buf);
+                std::string n = buf;
+                *static_cast<std::string*>(d) = n.substr(n.rfind('/') + 1);
+                return 1;
+            },
+            &dim);
         v.dims.push_back(dim.empty() ? fmt::format("axis{}", axis) : dim);
     }
     out.variables.push_back(std::move(v));
@@ -111,7 +113,8 @@ results_contents read_contents(const std::filesystem::path& file) {
     H5Aiterate2(
         f, H5_INDEX_NAME, H5_ITER_INC, nullptr,
         [](hid_t obj, const char* name, const H5A_info_t*, void* d) -> herr_t {
-            (*static_cast<std::map<std::string, std::string>*>(d))[name] = read_string_attribute(obj, name);
+            (*static_cast<std::map<std::string, std::string>*>(d))[name] =
+                read_string_attribute(obj, name);
             return 0;
         },
         &out.attributes);

@@ -20,7 +20,7 @@ struct stored_variable {
 };
 
 struct results_contents {
-    std::map<std::string, std::string> attributes; // root attributes as text
+    std::map<std::string, std::string> attributes;                 // root attributes as text
     std::vector<std::pair<std::string, std::uint64_t>> dimensions; // name, length (file order)
     std::vector<std::string> variants;
     std::vector<stored_variable> variables;

@@ -94,6 +94,20 @@ std::string results_table_reader::string_attribute(const std::string& path,
     return out.substr(0, out.find('\0'));
 }
 
+std::optional<std::int64_t> results_table_reader::int_attribute(const std::string& path,
+                                                                const std::string& name) const {
+    if (H5Aexists_by_name(file_->id, path.c_str(), name.c_str(), H5P_DEFAULT) <= 0)
+        return std::nullopt;
+    const auto a =
+        opened(H5Aopen_by_name(file_->id, path.c_str(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT),
+               H5Aclose, path_, fmt::format("open attribute '{}' of '{}'", name, path));
+    const auto type = opened(H5Aget_type(a), H5Tclose, path_, "get an attribute type");
+    std::int64_t value = 0;
+    if (H5Tget_class(type) != H5T_INTEGER || H5Aread(a, H5T_NATIVE_INT64, &value) < 0)
+        return std::nullopt;
+    return value;
+}
+
 std::vector<std::uint64_t> results_table_reader::shape(const std::string& path) const {
     const auto ds = opened(H5Dopen2(file_->id, path.c_str(), H5P_DEFAULT), H5Dclose, path_,
                            fmt::format("open dataset '{}'", path));

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -38,6 +39,9 @@ public:
     bool has_dataset(const std::string& path) const;
     // A string attribute of a dataset; "" when absent or not a string.
     std::string string_attribute(const std::string& path, const std::string& name) const;
+    // An integer attribute of a dataset; nothing when absent or not an integer.
+    std::optional<std::int64_t> int_attribute(const std::string& path,
+                                              const std::string& name) const;
     std::vector<std::uint64_t> shape(const std::string& path) const;
     // The whole dataset.
     stored_values read(const std::string& path) const;

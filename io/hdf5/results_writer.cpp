@@ -282,7 +282,8 @@ struct results_writer::state {
     std::vector<std::vector<std::size_t>>
         units_of_rank; // in plan order, the order they are written
     std::size_t rounds = 0, rounds_done = 0;
-    h5::handle transfer; // data transfer list: collective MPI-IO over several processes
+    std::size_t kept = 0; // units complete when the run began (kept from an interrupted run)
+    h5::handle transfer;  // data transfer list: collective MPI-IO over several processes
 
     // Every object, then the file (HDF5 keeps a file open while any of its objects is).
     void close() {
@@ -370,7 +371,12 @@ void results_writer::begin(const model& m, const run_plan& plan) {
     s.parallel = mpi::ranks() > 1;
     if (mpi::rank() != 0)
         keep_partial_ = true; // only rank 0 removes or renames the file
-    if (meta_.resume && std::filesystem::exists(partial_)) {
+    // Rank 0 decides whether to resume, so every rank takes the same branch even when rank 0
+    // has just created the file.
+    const bool resume =
+        meta_.resume &&
+        mpi::broadcast(std::filesystem::exists(partial_) ? "resume" : "new") == "resume";
+    if (resume) {
         keep_partial_ = true; // a file this run did not create is never removed
         reopen(plan);
     } else {
@@ -386,10 +392,11 @@ void results_writer::begin(const model& m, const run_plan& plan) {
         }
         mpi::agree(failed);
         if (s.parallel) {
-            s.file.reset();
-            open_objects(h5::open_file(partial_.string(), true));
+            s.close(); // rank 0's objects of the layout, or HDF5 would reuse its serial file
+            open_shared();
         }
     }
+    s.kept = units_complete();
     // Which rank runs which unit, and so how many collective writes (rounds) every rank joins.
     s.owner = assign_units(s.unit_complete, mpi::ranks());
     s.units_of_rank.assign(static_cast<std::size_t>(mpi::ranks()), {});
@@ -618,6 +625,10 @@ void results_writer::check_resumable(const run_plan& plan) const {
         why = "it was written by another zorgsim build";
     else if (!before.has_dataset("unit_complete"))
         why = "it has no record of complete units";
+    else if (mpi::ranks() > 1 && before.int_attribute("/", "mpi_ranks").value_or(1) == 1)
+        // Such a file has storage only for the units written; HDF5 1.10 under MPI-IO allocates
+        // the rest only for datasets with no storage at all (fixed in 1.10.11).
+        why = "it was started without MPI; resume it without mpirun (or with -np 1)";
     else {
         if (differs("input_files", input_files_text(meta_)))
             why = "its input files (region or parameters) have changed since";
@@ -652,10 +663,21 @@ void results_writer::reopen(const run_plan& plan) {
     mpi::agree(failed);
     if (s.parallel) {
         s.close();
-        open_objects(h5::open_file(partial, true));
+        open_shared();
     } else {
         open_objects(std::move(s.file));
     }
+}
+
+// Every rank opens the file through MPI-IO (collective); if one cannot, all stop.
+void results_writer::open_shared() {
+    std::exception_ptr failed;
+    try {
+        open_objects(h5::open_file(partial_.string(), true));
+    } catch (...) {
+        failed = std::current_exception();
+    }
+    mpi::agree(failed);
 }
 
 // The scales, variables and unit record of an existing file, and which units it holds.
@@ -680,9 +702,6 @@ void results_writer::open_objects(h5::handle file) {
     s.reals.resize(variables.size());
 }
 
-bool results_writer::complete(const run_point& p) const {
-    return s_ && s_->unit_complete[p.variant * s_->replicates + p.replicate] != 0;
-}
 bool results_writer::runs_here(const run_point& p) const {
     return s_ && s_->owner[p.variant * s_->replicates + p.replicate] == mpi::rank();
 }
@@ -693,6 +712,9 @@ std::size_t results_writer::units_complete() const {
     return s_ ? static_cast<std::size_t>(
                     std::count(s_->unit_complete.begin(), s_->unit_complete.end(), 1))
               : 0;
+}
+std::size_t results_writer::units_kept() const {
+    return s_ ? s_->kept : 0;
 }
 std::size_t results_writer::units_written() const {
     return s_ ? s_->written : 0;
@@ -1091,12 +1113,17 @@ void results_writer::end() {
             write_round(nullptr);
         }
         s.close();
+        std::exception_ptr failed;
         if (mpi::rank() == 0) {
             const stopwatch timed(seconds_writing_);
-            open_objects(h5::open_file(partial_.string()));
-            finish();
+            try {
+                open_objects(h5::open_file(partial_.string()));
+                finish();
+            } catch (...) {
+                failed = std::current_exception();
+            }
         }
-        mpi::barrier(); // the file is in place on every rank's return
+        mpi::agree(failed); // the file is in place on every rank's return, or all fail
     } else {
         const stopwatch timed(seconds_writing_);
         finish();

@@ -71,9 +71,6 @@ public:
     void end() override;
 
     const std::filesystem::path& path() const { return out_; }
-    // Whether a unit (variant, replicate) is already in the file (after begin; true only for
-    // units kept from an interrupted run, or written in this one).
-    bool complete(const run_point& p) const;
     // Whether this process runs the unit: not complete, and dealt to this MPI rank (always, in a
     // run of one process). The others are skipped.
     bool runs_here(const run_point& p) const;
@@ -81,7 +78,8 @@ public:
     // failure on one rank must end all of them (mpi::abort_all), or the others wait for ever.
     bool shared() const;
     std::size_t units_complete() const; // in the file, kept or written
-    std::size_t units_written() const;  // in this session
+    std::size_t units_written() const;  // in this session, by this process
+    std::size_t units_kept() const;     // complete when the run began (--resume)
     std::size_t units_total() const;
     // Seconds spent writing units and summaries (under MPI including the wait for the other
     // ranks in each collective write): what `zorgsim run` reports as the share of time writing.
@@ -101,6 +99,7 @@ private:
     void create(const model& m, const run_plan& plan);
     void check_resumable(const run_plan& plan) const;
     void reopen(const run_plan& plan);
+    void open_shared();
     void open_objects(h5::handle file);
     void write_slab(std::size_t variable, const run_point* p, std::size_t t0, std::size_t n);
     void write_block(const run_point* p, std::size_t n);

@@ -14,23 +14,23 @@ namespace zorgsim::io::mpi {
 #ifdef ZORGSIM_MPI
 
 namespace {
-bool active() {
-    int initialised = 0, finalised = 0;
-    MPI_Initialized(&initialised);
-    MPI_Finalized(&finalised);
-    return initialised != 0 && finalised == 0;
-}
+// Read once at start, so that any thread may ask (worker threads must not call MPI).
+int this_rank = 0, rank_count = 1;
+bool started = false;
 } // namespace
 
 session::session(int& argc, char**& argv) {
-    // Serialized: only the main thread calls MPI and HDF5 (the engine replays its threads'
-    // results there), but it is not always the thread that called MPI_Init.
+    // Funneled: only the main thread calls MPI and HDF5; the engine's threads hand their results
+    // to it (run() replays them on the calling thread).
     int provided = 0;
-    MPI_Init_thread(&argc, &argv, MPI_THREAD_SERIALIZED, &provided);
+    MPI_Init_thread(&argc, &argv, MPI_THREAD_FUNNELED, &provided);
+    started = true;
+    MPI_Comm_rank(MPI_COMM_WORLD, &this_rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &rank_count);
 }
 
 session::~session() {
-    if (active())
+    if (started)
         MPI_Finalize();
 }
 
@@ -39,17 +39,11 @@ bool built_with_mpi() {
 }
 
 int rank() {
-    int r = 0;
-    if (active())
-        MPI_Comm_rank(MPI_COMM_WORLD, &r);
-    return r;
+    return this_rank;
 }
 
 int ranks() {
-    int n = 1;
-    if (active())
-        MPI_Comm_size(MPI_COMM_WORLD, &n);
-    return n;
+    return rank_count;
 }
 
 int lowest_rank_where(bool holds) {

@@ -47,7 +47,8 @@ def main():
 
     gzip = w("gzip.toml")
     with open(gzip, "w") as f:
-        f.write(f'extends = "{os.path.abspath(a.scenario)}"\n[output]\ncompression = 4\n')
+        # Six years: 313 weekly steps, so the last year-block holds one step.
+        f.write(f'extends = "{os.path.abspath(a.scenario)}"\n[time]\nyears = 6\n[output]\ncompression = 4\n')
 
     for scenario, label in ((a.scenario, "plain"), (gzip, "gzip")):
         serial = w(f"serial-{label}.h5")
@@ -98,6 +99,23 @@ def main():
         differ = differences(w("serial-plain.h5"), failed)
         check(not differ, f"... into the serial build's results (differ: {differ})")
 
+    # A partial file started without MPI holds storage only for the units written: resuming it under
+    # mpirun is refused (exit 2, the file left as it is); without mpirun it completes.
+    serial_partial = w("serial-partial.h5")
+    r = subprocess.run([a.serial, "run", a.scenario, "-q", "-o", serial_partial, "--stop-after-units", "2"],
+                       capture_output=True, text=True)
+    check(r.returncode == 130 and os.path.exists(serial_partial + ".partial"),
+          f"a serial run stopped after 2 units keeps its partial file (exit {r.returncode})")
+    before = open(serial_partial + ".partial", "rb").read()
+    r = mpirun(2, "run", a.scenario, "-q", "--threads", "1", "-o", serial_partial, "--resume")
+    check(r.returncode == 2 and r.stderr.count("started without MPI") == 1,
+          f"resuming it at np 2 is refused with one message (exit {r.returncode}) {r.stderr[-300:]}")
+    check(open(serial_partial + ".partial", "rb").read() == before, "... and the partial file is left as it was")
+    r = subprocess.run([a.zorgsim, "run", a.scenario, "-q", "-o", serial_partial, "--resume"], env=env,
+                       capture_output=True, text=True)
+    check(r.returncode == 0 and not differences(w("serial-plain.h5"), serial_partial),
+          f"resuming it with the MPI binary without mpirun completes it (exit {r.returncode})")
+
     # Ctrl-C: mpirun receives SIGINT and sends the ranks SIGTERM; a scheduler (srun, scancel) signals
     # the ranks themselves. Both end every rank within seconds; the units complete so far stay.
     for target in ("mpirun", "ranks"):
@@ -140,7 +158,8 @@ def main():
             check(p.returncode != 0, f"Ctrl-C (mpirun): mpirun exits non-zero (got {p.returncode})")
         check(not os.path.exists(out) and os.path.exists(out + ".partial"),
               f"Ctrl-C ({target}): no results file; the partial file with complete units stays")
-        check(err.count("--resume` continues the run") <= 1, f"Ctrl-C ({target}): at most one resume hint")
+        check(err.count("--resume` continues the run") == 1,
+              f"Ctrl-C ({target}): one message says how many units are complete and how to continue")
 
     print(f"{len(failures)} failed")
     return 1 if failures else 0
