@@ -15,8 +15,9 @@ std::vector<double> propensity_levels(double shape, std::size_t levels) {
         const double upper =
             j + 1 == levels
                 ? 1.0
-                : boost::math::gamma_p(shape + 1,
-                                       boost::math::gamma_p_inv(shape, double(j + 1) / levels));
+                : boost::math::gamma_p(
+                      shape + 1,
+                      boost::math::gamma_p_inv(shape, double(j + 1) / static_cast<double>(levels)));
         out[j] = (upper - lower) * static_cast<double>(levels);
         lower = upper;
     }

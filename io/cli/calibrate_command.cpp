@@ -41,6 +41,8 @@ constexpr std::array hospital_settings = {
     setting::hospital_outpatient, setting::emergency_department, setting::hospital_admission};
 
 struct indicator {
+    indicator(std::string k, std::string l, bool in_eur = false)
+        : key(std::move(k)), label(std::move(l)), eur(in_eur) {}
     std::string key;
     std::string label;
     bool eur = false;          // printed in EUR million

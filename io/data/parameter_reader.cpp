@@ -22,10 +22,6 @@ std::vector<std::string> band_columns(const std::string& prefix) {
     return out;
 }
 
-std::vector<std::string> with(std::vector<std::string> a, std::initializer_list<std::string> b) {
-    a.insert(a.end(), b);
-    return a;
-}
 std::vector<std::string> with(std::vector<std::string> a, const std::vector<std::string>& b) {
     a.insert(a.end(), b.begin(), b.end());
     return a;

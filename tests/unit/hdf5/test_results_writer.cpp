@@ -29,6 +29,19 @@ public:
 };
 } // namespace
 
+// The provenance a command line would give; the rest stays at its defaults.
+results_metadata tiny_metadata() {
+    results_metadata meta;
+    meta.title = "tiny";
+    meta.scenario_file = "tiny.toml";
+    meta.scenario_text = "text";
+    meta.region = "tiny";
+    meta.command_line = "cmd";
+    meta.seed = 1;
+    meta.threads = 1;
+    return meta;
+}
+
 TEST_CASE("the writer produces a file only when the run completes", "[hdf5]") {
     std::filesystem::create_directories(dir);
     const model m(testing::tiny_inputs(100));
@@ -37,7 +50,7 @@ TEST_CASE("the writer produces a file only when the run completes", "[hdf5]") {
     const auto out = dir / "tiny.h5";
     std::filesystem::remove(out);
     {
-        results_writer w(out, {"tiny", "tiny.toml", "text", "tiny", "cmd", 1, 1, {}});
+        results_writer w(out, tiny_metadata());
         run(m, plan, w, {1});
     }
     REQUIRE(std::filesystem::exists(out));
@@ -51,7 +64,7 @@ TEST_CASE("the writer produces a file only when the run completes", "[hdf5]") {
     const auto broken = dir / "broken.h5";
     std::filesystem::remove(broken);
     {
-        results_writer w(broken, {"tiny", "tiny.toml", "text", "tiny", "cmd", 1, 1, {}});
+        results_writer w(broken, tiny_metadata());
         failing_recorder fail;
         fanout_recorder both({&w, &fail});
         CHECK_THROWS_AS(run(m, plan, both, {1}), output_error);
@@ -87,7 +100,7 @@ TEST_CASE("network/ holds the network results with root dimension scales, README
     const model m(testing::tiny_inputs(100));
     const auto out = dir / "network.h5";
     {
-        results_writer w(out, {"tiny", "tiny.toml", "text", "tiny", "cmd", 1, 1, {}});
+        results_writer w(out, tiny_metadata());
         run(m, run_plan{}, w, {1});
     }
     const hid_t f = H5Fopen(out.c_str(), H5F_ACC_RDONLY, H5P_DEFAULT);
