@@ -34,10 +34,6 @@ session::~session() {
         MPI_Finalize();
 }
 
-bool built_with_mpi() {
-    return true;
-}
-
 int rank() {
     return this_rank;
 }
@@ -46,12 +42,15 @@ int ranks() {
     return rank_count;
 }
 
+namespace {
+// Collective: the lowest rank for which `holds` is true, or ranks() when it holds on none.
 int lowest_rank_where(bool holds) {
     int mine = holds ? rank() : ranks(), lowest = mine;
     if (ranks() > 1)
         MPI_Allreduce(&mine, &lowest, 1, MPI_INT, MPI_MIN, MPI_COMM_WORLD);
     return lowest;
 }
+} // namespace
 
 void agree(const std::exception_ptr& failed) {
     const int first = lowest_rank_where(failed != nullptr);
@@ -76,11 +75,6 @@ std::string broadcast(const std::string& value) {
     return {bytes.begin(), bytes.end()};
 }
 
-void barrier() {
-    if (ranks() > 1)
-        MPI_Barrier(MPI_COMM_WORLD);
-}
-
 void abort_all(int exit_code) {
     if (ranks() > 1)
         MPI_Abort(MPI_COMM_WORLD, exit_code);
@@ -91,18 +85,14 @@ void abort_all(int exit_code) {
 
 session::session(int&, char**&) {}
 session::~session() = default;
-bool built_with_mpi() {
-    return false;
-}
 int rank() {
     return 0;
 }
 int ranks() {
     return 1;
 }
-int lowest_rank_where(bool holds) {
-    return holds ? 0 : 1;
-}
+namespace {
+// Collective: the lowest rank for which `holds` is true, or ranks() when it holds on none.
 std::string broadcast(const std::string& value) {
     return value;
 }
@@ -110,7 +100,6 @@ void agree(const std::exception_ptr& failed) {
     if (failed)
         std::rethrow_exception(failed);
 }
-void barrier() {}
 void abort_all(int exit_code) {
     std::exit(exit_code);
 }

@@ -17,19 +17,14 @@ public:
     session& operator=(const session&) = delete;
 };
 
-bool built_with_mpi();
 int rank();  // this process, 0 .. ranks()-1
 int ranks(); // processes in the run
 
-// Collective: the lowest rank for which `holds` is true, or ranks() when it holds on none.
-int lowest_rank_where(bool holds);
 // Collective: when `failed` holds an error on any rank, the lowest such rank rethrows it and the
 // others throw failed_on_another_rank with its exit code (so they stop quietly); else returns.
 void agree(const std::exception_ptr& failed);
 // Collective: rank 0's value, on every rank.
 std::string broadcast(const std::string& value);
-// Collective: wait until every rank is here.
-void barrier();
 // End every rank of the run at once with this exit code (MPI_Abort: a rank that waits for this
 // one in a collective call would otherwise wait for ever). Without MPI: std::exit.
 [[noreturn]] void abort_all(int exit_code);
