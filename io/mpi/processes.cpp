@@ -91,8 +91,6 @@ int rank() {
 int ranks() {
     return 1;
 }
-namespace {
-// Collective: the lowest rank for which `holds` is true, or ranks() when it holds on none.
 std::string broadcast(const std::string& value) {
     return value;
 }
