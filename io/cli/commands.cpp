@@ -111,7 +111,6 @@ int run_command(const run_request& r) {
     std::signal(SIGTERM, request_stop);
     const auto out = r.output.value_or(std::filesystem::path("results") /
                                        (r.scenario_file.stem().string() + ".h5"));
-
     // Checked before the model is built, so a planner learns it at once, not after the run.
     if (!r.force && std::filesystem::exists(out)) {
         spdlog::error(

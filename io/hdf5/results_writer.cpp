@@ -279,8 +279,8 @@ struct results_writer::state {
     // collective writes every rank joins, and how many it has joined.
     bool parallel = false;
     std::vector<int> owner;
-    std::vector<std::vector<std::size_t>>
-        units_of_rank; // in plan order, the order they are written
+    // The units of every rank, in plan order: the order they are written.
+    std::vector<std::vector<std::size_t>> units_of_rank;
     std::size_t rounds = 0, rounds_done = 0;
     std::size_t kept = 0; // units complete when the run began (kept from an interrupted run)
     h5::handle transfer;  // data transfer list: collective MPI-IO over several processes
