@@ -8,17 +8,17 @@ int exit_code_of(const std::exception_ptr& failure) noexcept {
     } catch (const failed_on_another_rank& e) {
         return e.exit_code;
     } catch (const run_cancelled&) {
-        return 130;
+        return interrupted;
     } catch (const config_error&) {
-        return 2;
+        return invalid_input;
     } catch (const input_error&) {
-        return 2;
+        return invalid_input;
     } catch (const model_error&) {
-        return 2;
+        return invalid_input;
     } catch (const output_error&) {
-        return 3;
+        return output_failed;
     } catch (...) {
-        return 1;
+        return internal;
     }
 }
 

@@ -52,8 +52,18 @@ public:
     int exit_code;
 };
 
-// The exit code a failure ends zorgsim with: 2 for scenario, input and model errors, 3 when results
-// cannot be written, 130 when interrupted, 1 for anything else (an internal error).
+// zorgsim's exit codes (README, "The command line").
+enum exit_code : int {
+    ok = 0,
+    internal = 1,
+    invalid_input = 2,
+    output_failed = 3,
+    calibration_outside = 4, // `calibrate --strict`: an indicator lies outside its tolerance
+    interrupted = 130
+};
+
+// The exit code a failure ends zorgsim with: invalid_input for scenario, input and model errors,
+// output_failed when results cannot be written, interrupted, else internal.
 int exit_code_of(const std::exception_ptr& failure) noexcept;
 
 } // namespace zorgsim

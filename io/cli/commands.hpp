@@ -2,6 +2,8 @@
 // 3 output could not be written, 1 internal error, 130 interrupted.
 #pragma once
 
+#include "engine/core/error.hpp"
+
 #include "engine/sim/model.hpp"
 #include "engine/sim/recorder.hpp"
 #include "io/config/scenario.hpp"
@@ -12,15 +14,6 @@
 #include <string>
 
 namespace zorgsim::io {
-
-enum exit_code : int {
-    ok = 0,
-    internal = 1,
-    invalid_input = 2,
-    output_failed = 3,
-    calibration_outside = 4, // `calibrate --strict`: an indicator lies outside its tolerance
-    interrupted = 130
-};
 
 struct run_request {
     std::filesystem::path scenario_file;

@@ -174,9 +174,9 @@ TEST_CASE("Little's law holds on every provider of the Amstelland baseline",
         CHECK(w.backlog == w.queue_weeks);
         bool is_covered = false;
         if (w.backlog > 0) {
-            const double L = static_cast<double>(w.backlog) / end;
-            const double lambda = static_cast<double>(w.arrivals) / end;
-            const double W = static_cast<double>(w.queue_weeks) / w.departed;
+            const double L = static_cast<double>(w.backlog) / static_cast<double>(end);
+            const double lambda = static_cast<double>(w.arrivals) / static_cast<double>(end);
+            const double W = static_cast<double>(w.queue_weeks) / static_cast<double>(w.departed);
             const double error = std::abs(L - lambda * W) / L;
             CHECK(error < 1e-12);
             worst_exact = std::max(worst_exact, error);
@@ -187,9 +187,9 @@ TEST_CASE("Little's law holds on every provider of the Amstelland baseline",
         }
 
         // 4. The whole run within 2%, where the needs still waiting cannot account for more.
-        const double L = static_cast<double>(all.backlog) / T;
-        const double lambda = static_cast<double>(all.arrivals) / T;
-        const double W = static_cast<double>(all.queue_weeks) / all.departed;
+        const double L = static_cast<double>(all.backlog) / static_cast<double>(T);
+        const double lambda = static_cast<double>(all.arrivals) / static_cast<double>(T);
+        const double W = static_cast<double>(all.queue_weeks) / static_cast<double>(all.departed);
         const double error = std::abs(L - lambda * W) / L;
         INFO("whole run: L " << L << ", lambda " << lambda << ", W " << W << " weeks, lambda W "
                              << lambda * W << ", relative error " << error);

@@ -51,11 +51,6 @@ double total(const std::vector<T>& v) {
     return std::accumulate(v.begin(), v.end(), 0.0);
 }
 
-double sum_provider(const std::vector<double>& v, std::size_t providers, std::uint32_t q,
-                    std::size_t step) {
-    return v[step * providers + q];
-}
-
 // Mean weeks waited per contact served in a setting over the run.
 double mean_wait(const point_series& s, std::size_t nbs, setting where) {
     const double served = sum_setting(s.contacts, nbs, where, 0, s.steps);

@@ -186,18 +186,25 @@ public:
         wait_sum += v.wait_weeks_sum[cell];
         batch_backlog_ += q;
         if (++batch_fill_ == batch_steps_) {
-            batch_means.push_back(static_cast<double>(batch_backlog_) / batch_steps_);
+            batch_means.push_back(static_cast<double>(batch_backlog_) /
+                                  static_cast<double>(batch_steps_));
             batch_backlog_ = 0;
             batch_fill_ = 0;
         }
     }
 
-    double mean_backlog() const { return static_cast<double>(backlog_sum) / steps; }
-    double mean_wait() const { return static_cast<double>(wait_sum) / contacts_sum; }
-    double mean_arrivals() const { return static_cast<double>(arrivals_sum) / steps; }
+    double mean_backlog() const {
+        return static_cast<double>(backlog_sum) / static_cast<double>(steps);
+    }
+    double mean_wait() const {
+        return static_cast<double>(wait_sum) / static_cast<double>(contacts_sum);
+    }
+    double mean_arrivals() const {
+        return static_cast<double>(arrivals_sum) / static_cast<double>(steps);
+    }
     double var_arrivals() const {
         const double m = mean_arrivals();
-        return static_cast<double>(arrivals_sq_sum) / steps - m * m;
+        return static_cast<double>(arrivals_sq_sum) / static_cast<double>(steps) - m * m;
     }
     // Standard error of the mean backlog from the batch means (batches much longer than the
     // autocorrelation time are nearly independent).
