@@ -1,8 +1,9 @@
 // Google Benchmark harness (bench/README.md). Two families, for the built-in regions amstelland
 // (175k), amsterdam (932k) and, with ZORGSIM_BENCH_NATIONAL=1, netherlands (17.9M):
 //  - ten_years/<region>/<threads>: whole weekly steps, zorgsim::run over 521 steps with a recorder
-//    that only sums contacts (no results file). engine/sim/engine.hpp exposes only run(), so the
-//    phases inside a step (demand, routing, queues, levers) cannot be timed from outside.
+//    that only sums contacts (no results file), with the wall time of each phase of a step
+//    (run_options::phases: levers, expiry, drawing needs, grouping them, serving, results) per step
+//    and of the year ends per year.
 //  - build/<phase>/<region>: the phases of model building, called one by one as model::model does
 //    (engine/sim/model.cpp): residents, network, registration (min-cost flow), network analysis.
 #include "engine/network/analysis.hpp"
@@ -53,8 +54,8 @@ const zorgsim::io::loaded_scenario& loaded(const std::string& region) {
     static std::map<std::string, std::unique_ptr<zorgsim::io::loaded_scenario>> cache;
     auto& slot = cache[region];
     if (!slot)
-        slot = std::make_unique<zorgsim::io::loaded_scenario>(
-            zorgsim::io::load(scenario_for(region)));
+        slot =
+            std::make_unique<zorgsim::io::loaded_scenario>(zorgsim::io::load(scenario_for(region)));
     return *slot;
 }
 
@@ -71,17 +72,30 @@ void ten_years(benchmark::State& state, const std::string& region) {
     const auto& l = loaded(region);
     const auto& m = l.frozen;
     double contacts = 0;
+    zorgsim::phase_seconds phases;
+    zorgsim::run_options options{static_cast<int>(state.range(0))};
+    options.phases = &phases;
     for (auto _ : state) {
         counting_recorder rec;
-        zorgsim::run(m, l.plan, rec, {static_cast<int>(state.range(0))});
+        zorgsim::run(m, l.plan, rec, options);
         contacts += rec.contacts;
     }
     const double per_run_steps = static_cast<double>(m.time().step_count());
     const double residents = static_cast<double>(m.residents().size());
-    state.counters["resident_weeks_per_s"] = benchmark::Counter(
-        residents * per_run_steps * static_cast<double>(state.iterations()),
-        benchmark::Counter::kIsRate);
+    const double iterations = static_cast<double>(state.iterations());
+    state.counters["resident_weeks_per_s"] =
+        benchmark::Counter(residents * per_run_steps * iterations, benchmark::Counter::kIsRate);
     state.counters["contacts_per_s"] = benchmark::Counter(contacts, benchmark::Counter::kIsRate);
+    // The phases of a step, in milliseconds of wall time per step (year ends: per year).
+    const double steps = per_run_steps * iterations;
+    state.counters["ms_levers"] = 1e3 * phases.levers / steps;
+    state.counters["ms_expire"] = 1e3 * phases.expire / steps;
+    state.counters["ms_draw"] = 1e3 * phases.draw / steps;
+    state.counters["ms_group"] = 1e3 * phases.group / steps;
+    state.counters["ms_serve"] = 1e3 * phases.serve / steps;
+    state.counters["ms_account"] = 1e3 * phases.account / steps;
+    state.counters["ms_year_end"] =
+        1e3 * phases.year_end / (static_cast<double>(m.time().years) * iterations);
 }
 
 // Inputs of model building, read once per region (CSV reading is timed separately below).
@@ -106,8 +120,8 @@ const build_inputs& inputs(const std::string& region) {
         auto s = zorgsim::io::parse_scenario(scenario_for(region));
         auto r = zorgsim::io::read_region(s.region_dir());
         auto p = zorgsim::io::read_parameters(s.parameters_dir);
-        slot = std::make_unique<build_inputs>(
-            build_inputs{std::move(s), std::move(r), std::move(p)});
+        slot =
+            std::make_unique<build_inputs>(build_inputs{std::move(s), std::move(r), std::move(p)});
     }
     return *slot;
 }
@@ -155,9 +169,8 @@ void build_analysis(benchmark::State& state, const std::string& region) {
     auto residents = zorgsim::generate_residents(in.region.area, in.params.prevalence, in.s.seed);
     const auto report = zorgsim::register_with_practices(residents, net);
     for (auto _ : state)
-        benchmark::DoNotOptimize(zorgsim::analyse_network(net, report.listed,
-                                                          in.region.providers.wsv,
-                                                          in.region.area.wsv_names.size()));
+        benchmark::DoNotOptimize(zorgsim::analyse_network(
+            net, report.listed, in.region.providers.wsv, in.region.area.wsv_names.size()));
 }
 
 int register_all() {
@@ -178,8 +191,8 @@ int register_all() {
         once(benchmark::RegisterBenchmark(("build/read_csv/" + r).c_str(), build_read_csv, r));
         once(benchmark::RegisterBenchmark(("build/residents/" + r).c_str(), build_residents, r));
         once(benchmark::RegisterBenchmark(("build/network/" + r).c_str(), build_network, r));
-        once(benchmark::RegisterBenchmark(("build/registration/" + r).c_str(),
-                                          build_registration, r));
+        once(benchmark::RegisterBenchmark(("build/registration/" + r).c_str(), build_registration,
+                                          r));
         once(benchmark::RegisterBenchmark(("build/analysis/" + r).c_str(), build_analysis, r));
     }
     return 0;

@@ -8,6 +8,7 @@
 #include <limits>
 #include <map>
 #include <numeric>
+#include <tbb/parallel_for.h>
 
 namespace zorgsim {
 namespace {
@@ -49,7 +50,8 @@ void check_inputs(const region& r, const provider_table& p, const network_inputs
 
 provider_network::provider_network(const region& r, const provider_table& p,
                                    const network_inputs& in)
-    : nbs_(r.neighbourhoods.size()), travel_(in.travel) {
+    : graph_(r.neighbourhoods.size() + p.size()), nbs_(r.neighbourhoods.size()),
+      travel_(in.travel) {
     check_inputs(r, p, in);
     const auto& nb = r.neighbourhoods;
     const auto np = p.size();
@@ -89,39 +91,52 @@ provider_network::provider_network(const region& r, const provider_table& p,
         }
     }
 
-    graph_ = network_graph(nbs_ + np);
     std::array<std::vector<std::uint32_t>, provider_type_count> of_type;
     for (std::uint32_t q = 0; q < np; ++q)
         of_type[static_cast<std::size_t>(p.type[q])].push_back(q);
 
     // Travel edges: per type the k nearest, by (minutes, table order) so that ties are stable.
-    nearest_.assign(nbs_, {});
-    practice_offsets_.assign(1, 0);
-    std::vector<double> minutes(np);
-    std::vector<std::uint32_t> chosen;
-    for (std::uint32_t h = 0; h < nbs_; ++h) {
+    // Chosen per neighbourhood in parallel (national: 3,006 x 11,719 pairs), then added to the
+    // graph in neighbourhood order.
+    struct candidate {
+        std::uint32_t provider;
+        double travel_min;
+    };
+    std::vector<std::array<std::vector<candidate>, provider_type_count>> chosen(nbs_);
+    tbb::parallel_for(std::uint32_t{0}, static_cast<std::uint32_t>(nbs_), [&](std::uint32_t h) {
+        std::vector<double> minutes(np);
         for (std::uint32_t q = 0; q < np; ++q)
             minutes[q] = travel_min(h, q);
-        nearest_[h].fill(no_provider);
+        std::vector<std::uint32_t> order;
         for (std::size_t t = 0; t < provider_type_count; ++t) {
             const bool is_practice = static_cast<provider_type>(t) == provider_type::gp_practice;
-            chosen = of_type[t];
-            const auto k = std::min(chosen.size(), is_practice ? travel_edges_gp_practices
-                                                               : travel_edges_per_type);
+            order = of_type[t];
+            const auto k = std::min(order.size(), is_practice ? travel_edges_gp_practices
+                                                              : travel_edges_per_type);
             const auto closer = [&](std::uint32_t a, std::uint32_t b) {
                 return minutes[a] < minutes[b] || (minutes[a] == minutes[b] && a < b);
             };
-            std::partial_sort(chosen.begin(), chosen.begin() + static_cast<std::ptrdiff_t>(k),
-                              chosen.end(), closer);
-            chosen.resize(k);
-            if (!chosen.empty())
-                nearest_[h][t] = chosen.front();
-            for (auto q : chosen)
-                boost::add_edge(h, vertex_of_provider(q),
-                                network_edge{edge_kind::travel, minutes[q], 0.0}, graph_);
-            edge_counts_[0] += chosen.size();
-            if (is_practice)
-                practices_.insert(practices_.end(), chosen.begin(), chosen.end());
+            std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(k),
+                              order.end(), closer);
+            for (std::size_t i = 0; i < k; ++i)
+                chosen[h][t].push_back({order[i], minutes[order[i]]});
+        }
+    });
+    nearest_.assign(nbs_, {});
+    practice_offsets_.assign(1, 0);
+    for (std::uint32_t h = 0; h < nbs_; ++h) {
+        nearest_[h].fill(no_provider);
+        for (std::size_t t = 0; t < provider_type_count; ++t) {
+            const auto& near = chosen[h][t];
+            if (!near.empty())
+                nearest_[h][t] = near.front().provider;
+            for (const auto& c : near) {
+                boost::add_edge(h, vertex_of_provider(c.provider),
+                                network_edge{edge_kind::travel, c.travel_min, 0.0}, graph_);
+                if (static_cast<provider_type>(t) == provider_type::gp_practice)
+                    practices_.push_back(c.provider);
+            }
+            edge_counts_[0] += near.size();
         }
         practice_offsets_.push_back(static_cast<std::uint32_t>(practices_.size()));
     }

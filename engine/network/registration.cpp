@@ -2,29 +2,153 @@
 
 #include "engine/core/error.hpp"
 
-#include <boost/graph/successive_shortest_path_nonnegative_weights.hpp>
-// find_flow_cost.hpp needs the named parameters included above first.
-#include <boost/graph/find_flow_cost.hpp>
-
 #include <algorithm>
 #include <cmath>
 #include <fmt/format.h>
+#include <functional>
+#include <limits>
 #include <numeric>
+#include <tbb/parallel_for.h>
 #include <unordered_map>
+#include <utility>
 
 namespace zorgsim {
 namespace {
 
-using flow_traits = boost::adjacency_list_traits<boost::vecS, boost::vecS, boost::directedS>;
-// Costs are whole numbers held in doubles: exact up to 2^53, and unlike an integer type the
-// algorithm's "infinite" distances of unreachable vertices add up without overflow.
-using flow_graph = boost::adjacency_list<
-    boost::vecS, boost::vecS, boost::directedS, boost::no_property,
-    boost::property<
-        boost::edge_capacity_t, std::int64_t,
-        boost::property<boost::edge_residual_capacity_t, std::int64_t,
-                        boost::property<boost::edge_reverse_t, flow_traits::edge_descriptor,
-                                        boost::property<boost::edge_weight_t, double>>>>>;
+// Exact min-cost flow on a compact residual graph (per vertex a range of arcs: head, residual
+// capacity, cost, reverse arc) by successive shortest paths: from one vertex with excess at a
+// time, Dijkstra on reduced costs (cost + pot[from] - pot[to], kept >= 0) stopped once the sink
+// is settled, then the excess goes along the path found. Searches from one source stay local
+// while places are near, which is what makes it fast. Sources are served in index order.
+class min_cost_flow {
+public:
+    explicit min_cost_flow(std::size_t vertices) : vertices_(vertices) {}
+
+    // Arcs are numbered in the order added.
+    std::uint32_t add_arc(std::uint32_t from, std::uint32_t to, std::int64_t capacity,
+                          std::int64_t cost) {
+        added_.push_back({from, to, capacity, cost});
+        return static_cast<std::uint32_t>(added_.size() - 1);
+    }
+
+    // Sends excess[v] out of every vertex v < excess.size() into `sink` at the least total cost.
+    void solve(std::span<const std::uint32_t> excess, std::uint32_t sink) {
+        build();
+        pot_.assign(vertices_, 0);
+        dist_.assign(vertices_, unreached);
+        parent_.assign(vertices_, 0);
+        settled_.assign(vertices_, 0);
+        for (std::uint32_t root = 0; root < excess.size(); ++root)
+            for (std::int64_t left = excess[root]; left > 0;) {
+                shortest_paths(root, sink);
+                std::int64_t push = left;
+                for (auto v = sink; v != root; v = head_[rev_[parent_[v]]])
+                    push = std::min(push, cap_[parent_[v]]);
+                for (auto v = sink; v != root; v = head_[rev_[parent_[v]]]) {
+                    cap_[parent_[v]] -= push;
+                    cap_[rev_[parent_[v]]] += push;
+                }
+                left -= push;
+            }
+    }
+
+    std::int64_t flow(std::uint32_t arc) const { return cap_[rev_[slot_[arc]]]; }
+
+private:
+    static constexpr std::int64_t unreached = std::numeric_limits<std::int64_t>::max();
+
+    struct arc_spec {
+        std::uint32_t from, to;
+        std::int64_t capacity, cost;
+    };
+
+    // Arcs grouped by tail in the order added, each followed in its head's group by its reverse.
+    void build() {
+        first_.assign(vertices_ + 1, 0);
+        for (const auto& a : added_) {
+            ++first_[a.from + 1];
+            ++first_[a.to + 1];
+        }
+        for (std::size_t v = 0; v < vertices_; ++v)
+            first_[v + 1] += first_[v];
+        const auto arcs = first_[vertices_];
+        head_.resize(arcs);
+        cap_.resize(arcs);
+        cost_.resize(arcs);
+        rev_.resize(arcs);
+        slot_.resize(added_.size());
+        std::vector<std::uint32_t> next(first_.begin(), first_.end() - 1);
+        for (std::size_t i = 0; i < added_.size(); ++i) {
+            const auto& a = added_[i];
+            const auto f = next[a.from]++, r = next[a.to]++;
+            head_[f] = a.to;
+            head_[r] = a.from;
+            cap_[f] = a.capacity;
+            cap_[r] = 0;
+            cost_[f] = a.cost;
+            cost_[r] = -a.cost;
+            rev_[f] = r;
+            rev_[r] = f;
+            slot_[i] = f;
+        }
+    }
+
+    // Dijkstra from root until the sink is settled at reduced distance d; then
+    // pot[v] += dist[v] - d for the settled vertices, which keeps every residual arc's reduced
+    // cost >= 0 and makes those on the tree path to the sink 0.
+    void shortest_paths(std::uint32_t root, std::uint32_t sink) {
+        heap_.clear();
+        touched_.clear();
+        done_.clear();
+        dist_[root] = 0;
+        touched_.push_back(root);
+        heap_.emplace_back(0, root);
+        // A min-heap on (distance, vertex): ties are broken by vertex order.
+        const auto later = std::greater<std::pair<std::int64_t, std::uint32_t>>();
+        while (!heap_.empty()) {
+            std::pop_heap(heap_.begin(), heap_.end(), later);
+            const auto [d, u] = heap_.back();
+            heap_.pop_back();
+            if (settled_[u] || d != dist_[u])
+                continue;
+            settled_[u] = 1;
+            done_.push_back(u);
+            if (u == sink)
+                break;
+            for (auto a = first_[u]; a < first_[u + 1]; ++a) {
+                if (cap_[a] == 0)
+                    continue;
+                const auto v = head_[a];
+                const auto nd = d + cost_[a] + pot_[u] - pot_[v];
+                if (nd < dist_[v]) {
+                    if (dist_[v] == unreached)
+                        touched_.push_back(v);
+                    dist_[v] = nd;
+                    parent_[v] = a;
+                    heap_.emplace_back(nd, v);
+                    std::push_heap(heap_.begin(), heap_.end(), later);
+                }
+            }
+        }
+        if (!settled_[sink])
+            throw model_error(
+                "min-cost flow: the sink cannot be reached from a vertex with excess");
+        const auto d_sink = dist_[sink];
+        for (auto v : done_)
+            pot_[v] += dist_[v] - d_sink;
+        for (auto v : touched_) {
+            dist_[v] = unreached;
+            settled_[v] = 0;
+        }
+    }
+
+    std::size_t vertices_;
+    std::vector<arc_spec> added_;
+    std::vector<std::uint32_t> first_, head_, rev_, slot_, parent_, touched_, done_;
+    std::vector<std::int64_t> cap_, cost_, pot_, dist_;
+    std::vector<char> settled_;
+    std::vector<std::pair<std::int64_t, std::uint32_t>> heap_;
+};
 
 // Residents are stored by age within a neighbourhood; visiting them in this fixed pseudo-random
 // order (splitmix64 of the row) gives every practice the neighbourhood's mix, not an age slice.
@@ -50,15 +174,16 @@ std::vector<std::vector<std::uint32_t>> rows_by_neighbourhood(const resident_tab
         if (keep(i))
             out[h].push_back(static_cast<std::uint32_t>(i));
     }
-    std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed;
-    for (auto& rows : out) {
-        keyed.clear();
+    tbb::parallel_for(std::size_t{0}, nbs, [&](std::size_t h) {
+        auto& rows = out[h];
+        std::vector<std::pair<std::uint64_t, std::uint32_t>> keyed;
+        keyed.reserve(rows.size());
         for (auto i : rows)
             keyed.emplace_back(scrambled(i), i);
         std::sort(keyed.begin(), keyed.end());
         for (std::size_t k = 0; k < rows.size(); ++k)
             rows[k] = keyed[k].second;
-    }
+    });
     return out;
 }
 
@@ -109,67 +234,58 @@ void apply(resident_table& residents, const std::vector<std::vector<std::uint32_
 assignment_result solve_assignment(const assignment_problem& pb) {
     const auto sources = pb.supply.size();
     const auto sinks = pb.places.size();
-    flow_graph g(2 + sources + sinks);
-    const std::size_t s = 0, t = 1;
-    auto capacity = boost::get(boost::edge_capacity, g);
-    auto reverse = boost::get(boost::edge_reverse, g);
-    auto weight = boost::get(boost::edge_weight, g);
-    const auto add_arc = [&](std::size_t from, std::size_t to, std::int64_t cap, double cost) {
-        const auto e = boost::add_edge(from, to, g).first;
-        const auto r = boost::add_edge(to, from, g).first;
-        capacity[e] = cap;
-        capacity[r] = 0;
-        weight[e] = cost;
-        weight[r] = -cost;
-        reverse[e] = r;
-        reverse[r] = e;
-        return e;
-    };
-    double max_cost = 0;
-    std::vector<double> cost(pb.arcs.size());
+    std::int64_t max_cost = 0;
+    std::vector<std::int64_t> cost(pb.arcs.size());
     for (std::size_t a = 0; a < pb.arcs.size(); ++a) {
         const auto& arc = pb.arcs[a];
-        if (arc.from >= sources || arc.to >= sinks || !(arc.travel_min >= 0))
+        if (arc.from >= sources || arc.to >= sinks || !(arc.travel_min >= 0) ||
+            !(arc.travel_min * flow_cost_per_travel_min <= 0x1p53))
             throw model_error(fmt::format("assignment arc {}: source #{} -> sink #{} at {} min; "
-                                          "{} sources, {} sinks, minutes 0 or more",
+                                          "{} sources, {} sinks, minutes 0 or more and finite",
                                           a, arc.from, arc.to, arc.travel_min, sources, sinks));
-        cost[a] = std::round(arc.travel_min * flow_cost_per_travel_min);
+        cost[a] = static_cast<std::int64_t>(std::round(arc.travel_min * flow_cost_per_travel_min));
         max_cost = std::max(max_cost, cost[a]);
     }
     // An augmenting chain moves persons along at most `sources` arcs that add cost; a penalty
     // above that bound means registering one more person always beats any travel saving.
-    const double penalty = (max_cost + 1) * static_cast<double>(sources + 2);
+    const double penalty_d = static_cast<double>(max_cost + 1) * static_cast<double>(sources + 2);
+    // Flow costs and potentials stay exact in 64-bit integers: both are bounded by the penalty
+    // times (persons + vertices).
+    const double persons = std::accumulate(pb.supply.begin(), pb.supply.end(), 0.0);
+    if (penalty_d * (persons + static_cast<double>(sources + sinks) + 2) > 0x1p60)
+        throw model_error(fmt::format("assignment of {} persons from {} sources to {} sinks at up "
+                                      "to {} min overflows 64-bit flow costs",
+                                      persons, sources, sinks,
+                                      static_cast<double>(max_cost) / flow_cost_per_travel_min));
+    const std::int64_t penalty = (max_cost + 1) * static_cast<std::int64_t>(sources + 2);
 
-    std::vector<flow_traits::edge_descriptor> arc_edge, unassigned_edge;
-    for (std::size_t h = 0; h < sources; ++h) {
-        add_arc(s, 2 + h, pb.supply[h], 0);
-        unassigned_edge.push_back(add_arc(2 + h, t, pb.supply[h], penalty));
-    }
+    min_cost_flow f(sources + sinks + 1);
+    const auto t = static_cast<std::uint32_t>(sources + sinks);
+    const auto sink = [&](std::uint32_t k) { return static_cast<std::uint32_t>(sources + k); };
+    std::vector<std::uint32_t> arc_id(pb.arcs.size()), unassigned_id(sources);
     for (std::size_t a = 0; a < pb.arcs.size(); ++a)
-        arc_edge.push_back(add_arc(2 + pb.arcs[a].from, 2 + sources + pb.arcs[a].to,
-                                   pb.supply[pb.arcs[a].from], cost[a]));
-    for (std::size_t k = 0; k < sinks; ++k)
-        add_arc(2 + sources + k, t, pb.places[k], 0);
+        arc_id[a] =
+            f.add_arc(pb.arcs[a].from, sink(pb.arcs[a].to), pb.supply[pb.arcs[a].from], cost[a]);
+    for (std::uint32_t h = 0; h < sources; ++h)
+        unassigned_id[h] = f.add_arc(h, t, pb.supply[h], penalty);
+    for (std::uint32_t k = 0; k < sinks; ++k)
+        f.add_arc(sink(k), t, pb.places[k], 0);
+    f.solve(pb.supply, t);
 
-    boost::successive_shortest_path_nonnegative_weights(g, s, t);
-
-    auto residual = boost::get(boost::edge_residual_capacity, g);
     assignment_result out;
-    // find_flow_cost multiplies the integer flow by the double cost inside Boost.
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wconversion"
-    out.flow_cost = boost::find_flow_cost(g);
-#pragma GCC diagnostic pop
     out.flow.resize(pb.arcs.size());
+    std::int64_t flow_cost = 0;
     for (std::size_t a = 0; a < pb.arcs.size(); ++a) {
-        const auto e = arc_edge[a];
-        out.flow[a] = static_cast<std::uint32_t>(capacity[e] - residual[e]);
+        out.flow[a] = static_cast<std::uint32_t>(f.flow(arc_id[a]));
         out.travel_min_total += static_cast<double>(out.flow[a]) * pb.arcs[a].travel_min;
+        flow_cost += f.flow(arc_id[a]) * cost[a];
     }
+    out.unassigned.resize(sources);
     for (std::size_t h = 0; h < sources; ++h) {
-        const auto e = unassigned_edge[h];
-        out.unassigned.push_back(static_cast<std::uint32_t>(capacity[e] - residual[e]));
+        out.unassigned[h] = static_cast<std::uint32_t>(f.flow(unassigned_id[h]));
+        flow_cost += f.flow(unassigned_id[h]) * penalty;
     }
+    out.flow_cost = static_cast<double>(flow_cost);
     return out;
 }
 

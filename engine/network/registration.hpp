@@ -34,12 +34,13 @@ struct assignment_result {
     std::vector<std::uint32_t> flow;       // persons per arc
     std::vector<std::uint32_t> unassigned; // persons per source left without a place
     double travel_min_total = 0;           // sum over arcs of flow x travel minutes
-    double flow_cost = 0; // boost::find_flow_cost: scaled travel cost + penalty x unassigned
+    double flow_cost = 0; // scaled travel cost + penalty x unassigned, a whole number
 };
 
-// Boost's successive_shortest_path_nonnegative_weights on source -> sink arcs plus one
-// "unassigned" arc per source whose cost exceeds any chain of reassignments, so the flow always
-// saturates: first as few unassigned as possible, then the least total travel among those.
+// An exact, deterministic min-cost flow (successive shortest paths, registration.cpp) on
+// source -> sink arcs plus one "unassigned" arc per source whose cost exceeds any chain of
+// reassignments, so the flow always saturates: first as few unassigned as possible, then the
+// least total scaled travel cost among those. Ties between equal optima go by vertex order.
 assignment_result solve_assignment(const assignment_problem& problem);
 
 struct registration_report {

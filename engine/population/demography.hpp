@@ -54,8 +54,11 @@ struct demography_year {
 // Advances the residents by one year (`year_index` 0 = the first simulated year). Newborns join
 // their mother's practice; an immigrant joins the practice of a randomly chosen resident of the
 // same neighbourhood. Residents stay sorted by neighbourhood; new ids continue from next_id.
+// `spare`, when given, holds the new table while it is written and gets the old one back: a
+// caller that keeps it from year to year saves allocating (and first touching) a table a year.
 demography_year advance_year(resident_table& residents, const demography_parameters& p,
                              const prevalence_table& prevalence, const keyed_rng& rng,
-                             std::uint32_t year_index, std::uint32_t& next_id);
+                             std::uint32_t year_index, std::uint32_t& next_id,
+                             resident_table* spare = nullptr);
 
 } // namespace zorgsim

@@ -9,9 +9,11 @@
 #include <tbb/blocked_range.h>
 #include <tbb/enumerable_thread_specific.h>
 #include <tbb/parallel_for.h>
+#include <tbb/parallel_reduce.h>
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <deque>
 #include <fmt/format.h>
@@ -41,16 +43,31 @@ struct served {
     std::uint8_t age_band;
 };
 
-// Event keys pack (server, need, age band, neighbourhood) so that sorting them groups a step's new
-// needs into cohorts in a fixed order whatever the thread count. Needs with no provider for their
-// setting use a reserved server range that keeps the setting.
-constexpr std::uint32_t unroutable_base = 0xFFFFFF00u;
+// Event keys pack (server, need, age band, neighbourhood) so that sorting a server's keys groups
+// its new needs of a step into cohorts in a fixed order whatever the thread count.
 constexpr std::uint32_t max_neighbourhoods = 1u << 21;
 constexpr std::uint64_t pack(std::uint32_t server, std::uint32_t need, std::uint32_t band,
                              std::uint32_t nb) {
     return (std::uint64_t{server} << 32) | (std::uint64_t{need} << 24) |
            (std::uint64_t{band} << 21) | nb;
 }
+
+// Adds the wall time of its scope to a phase's seconds (run_options::phases).
+class phase_timer {
+public:
+    explicit phase_timer(double& seconds)
+        : seconds_(seconds), start_(std::chrono::steady_clock::now()) {}
+    phase_timer(const phase_timer&) = delete;
+    phase_timer& operator=(const phase_timer&) = delete;
+    ~phase_timer() {
+        seconds_ +=
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+    }
+
+private:
+    double& seconds_;
+    std::chrono::steady_clock::time_point start_;
+};
 
 // Residents of the same age band and condition mask share their weekly need rates.
 constexpr std::size_t mask_classes = 1u << condition_count;
@@ -179,8 +196,6 @@ public:
         needs_ = care_.needs.size();
         nbs_ = m.neighbourhood_count();
         const auto providers = m.providers().size();
-        if (m.servers().size() >= unroutable_base)
-            throw model_error("too many capacity pools for the event encoding");
         validate_rates(care_, m.time().step_years());
         // Demand classes: residents of the same age band, condition mask and propensity level
         // share their weekly need rates. Mean and e^-mean, read for every resident, sit in small
@@ -267,7 +282,10 @@ public:
             }
     }
 
+    const phase_seconds& phases() const { return phases_; }
+
     void step(std::size_t k, recorder& rec) {
+        std::optional<phase_timer> timer(std::in_place, phases_.levers);
         now_ = static_cast<std::uint32_t>(k);
         for (auto* v : {&demand_, &contacts_, &escalated_, &unmet_, &wait_, &demand_by_need_,
                         &unmet_by_need_, &backlog_, &provider_contacts_, &arrivals_,
@@ -282,13 +300,15 @@ public:
         next_step_ = now_ + 1;
         close_practices();
         apply_levers();
-
+        timer.emplace(phases_.expire);
         expire();
+        timer.reset();
         draw_demand();
+        timer.emplace(phases_.serve);
         serve();
         collaborate();
+        timer.emplace(phases_.account);
         account();
-
         rec.record(step_view{point_,
                              k,
                              residents_per_nb_,
@@ -323,20 +343,24 @@ public:
     // The end of a simulated year: who used care during it, then (with demography on) deaths,
     // migration, births, ageing and new conditions.
     void end_year(std::uint32_t year_index, recorder& rec) {
-        year_use use;
-        for (std::size_t i = 0; i < residents_.size(); ++i) {
+        const phase_timer timer(phases_.year_end);
+        constexpr auto bands = age_band_count;
+        const auto seen = count_residents(3 * bands, [&](std::size_t i, std::uint32_t* n) {
             const auto b = residents_.age_band[i];
-            ++use.residents[b];
-            use.with_practice_need[b] += (seen_[i] & seen_practice) != 0;
-            use.with_hospital_need[b] += (seen_[i] & seen_hospital) != 0;
-        }
+            ++n[b];
+            n[bands + b] += (seen_[i] & seen_practice) != 0;
+            n[2 * bands + b] += (seen_[i] & seen_hospital) != 0;
+        });
+        year_use use;
+        std::copy_n(seen.begin(), bands, use.residents.begin());
+        std::copy_n(seen.begin() + bands, bands, use.with_practice_need.begin());
+        std::copy_n(seen.begin() + 2 * bands, bands, use.with_hospital_need.begin());
         std::optional<demography_year> report;
         if (m_.demography().enabled) {
             report = zorgsim::advance_year(residents_, m_.demography(), m_.prevalence(), rng_,
-                                           year_index, next_id_);
-            std::fill(residents_per_nb_.begin(), residents_per_nb_.end(), 0u);
-            for (auto h : residents_.neighbourhood)
-                ++residents_per_nb_[h];
+                                           year_index, next_id_, &spare_residents_);
+            residents_per_nb_ = count_residents(
+                nbs_, [&](std::size_t i, std::uint32_t* n) { ++n[residents_.neighbourhood[i]]; });
             count_listed();
         }
         seen_.assign(residents_.size(), 0);
@@ -391,26 +415,55 @@ private:
     void assign_levels() {
         level_.resize(residents_.size());
         const auto levels = propensity_.size();
-        for (std::size_t i = 0; i < residents_.size(); ++i)
-            level_[i] = levels == 1 ? 0
-                                    : static_cast<std::uint8_t>(
-                                          keyed_rng::uniform(rng_.words(rng_stream::propensity,
-                                                                        residents_.id[i], 0)[0]) *
-                                          static_cast<double>(levels));
+        if (levels == 1) {
+            std::fill(level_.begin(), level_.end(), std::uint8_t{0});
+            return;
+        }
+        tbb::parallel_for(std::size_t{0}, residents_.size(), [&](std::size_t i) {
+            level_[i] = static_cast<std::uint8_t>(
+                keyed_rng::uniform(rng_.words(rng_stream::propensity, residents_.id[i], 0)[0]) *
+                static_cast<double>(levels));
+        });
+    }
+
+    // Counts over the residents in parallel: `add(i, n)` adds resident i to the `size` counters
+    // at n. Integer sums, so the totals do not depend on how the table is split.
+    template <typename Add>
+    std::vector<std::uint32_t> count_residents(std::size_t size, Add add) const {
+        using counts = std::vector<std::uint32_t>;
+        auto total = tbb::parallel_reduce(
+            tbb::blocked_range<std::size_t>(0, residents_.size(), 1 << 16), counts(),
+            [&](const tbb::blocked_range<std::size_t>& range, counts n) {
+                n.resize(size);
+                for (auto i = range.begin(); i != range.end(); ++i)
+                    add(i, n.data());
+                return n;
+            },
+            [](counts a, const counts& b) {
+                if (a.size() < b.size())
+                    a.resize(b.size());
+                for (std::size_t k = 0; k < b.size(); ++k)
+                    a[k] += b[k];
+                return a;
+            });
+        total.resize(size); // also with no residents at all
+        return total;
     }
 
     void count_listed() {
-        std::fill(listed_.begin(), listed_.end(), 0u);
-        registered_by_band_.fill(0);
-        residents_by_band_.fill(0);
-        for (std::size_t i = 0; i < residents_.size(); ++i) {
+        const auto providers = listed_.size();
+        constexpr auto bands = age_band_count;
+        const auto n = count_residents(providers + 2 * bands, [&](std::size_t i, std::uint32_t* c) {
             const auto b = residents_.age_band[i];
-            ++residents_by_band_[b];
+            ++c[providers + b];
             if (const auto p = residents_.practice[i]; p != no_practice) {
-                ++listed_[p];
-                ++registered_by_band_[b];
+                ++c[p];
+                ++c[providers + bands + b];
             }
-        }
+        });
+        std::copy_n(n.begin(), providers, listed_.begin());
+        std::copy_n(n.begin() + providers, bands, residents_by_band_.begin());
+        std::copy_n(n.begin() + providers + bands, bands, registered_by_band_.begin());
     }
 
     // Practices whose closure date has come close: their residents are listed elsewhere by the
@@ -587,13 +640,41 @@ private:
         return s;
     }
 
+    // What one thread gathers while drawing a step's needs: routed needs as event keys, how many
+    // went to each server, and the per-neighbourhood and per-band tallies. Integer sums, so adding
+    // the threads' tallies gives the same totals in any order.
+    struct draw_tally {
+        std::vector<std::uint64_t> events;
+        std::vector<std::uint32_t> per_server;                    // count, then write cursor
+        std::vector<std::uint32_t> demand, unmet;                 // neighbourhood x setting
+        std::vector<std::uint32_t> demand_by_need, unmet_by_need; // neighbourhood x need
+        std::vector<std::uint32_t> demand_by_need_band;           // need x age band
+        std::vector<std::uint32_t> unmet_by_band;                 // setting x age band
+    };
+
+    draw_tally& local_tally() {
+        auto& t = tallies_.local();
+        if (t.per_server.empty()) {
+            t.per_server.assign(m_.servers().size(), 0);
+            t.demand.assign(demand_.size(), 0);
+            t.unmet.assign(unmet_.size(), 0);
+            t.demand_by_need.assign(demand_by_need_.size(), 0);
+            t.unmet_by_need.assign(unmet_by_need_.size(), 0);
+            t.demand_by_need_band.assign(demand_by_need_band_.size(), 0);
+            t.unmet_by_band.assign(unmet_by_band_.size(), 0);
+        }
+        return t;
+    }
+
     void draw_demand() {
+        std::optional<phase_timer> timer(std::in_place, phases_.draw);
         const auto& res = residents_;
+        const auto& servers = m_.servers();
         const bool prevention = !v_.levers.prevention.empty();
         tbb::parallel_for(
             tbb::blocked_range<std::size_t>(0, res.size(), 8192),
             [&](const tbb::blocked_range<std::size_t>& range) {
-                auto& events = events_.local();
+                auto& t = local_tally();
                 const double step_end = now_ + 1.0;
                 for (std::size_t i = range.begin(); i != range.end(); ++i) {
                     if (next_need_[i] >= step_end) // most residents: no need this week
@@ -602,15 +683,18 @@ private:
                     const auto id = res.id[i];
                     const double* need_cumulative = &class_cumulative_[c * needs_];
                     const auto nb = res.neighbourhood[i];
+                    const auto band = res.age_band[i];
                     for (std::uint32_t j = 0; next_need_[i] < step_end; ++j) {
                         // One draw per need: which need, where, which provider, and the time
                         // to the resident's next need (exponential: a Poisson process).
                         const auto w = rng_.words(rng_stream::demand_detail, id, now_, j);
                         next_need_[i] += -std::log(keyed_rng::uniform(w[3])) / class_mean_[c];
                         const double un = keyed_rng::uniform(w[0]);
-                        std::uint32_t need = 0;
-                        while (need + 1 < needs_ && un >= need_cumulative[need])
-                            ++need;
+                        // The first need whose cumulative share exceeds the draw (the last
+                        // one for a draw at the top of the range).
+                        const auto need = static_cast<std::uint32_t>(
+                            std::upper_bound(need_cumulative, need_cumulative + needs_ - 1, un) -
+                            need_cumulative);
                         // Prevention thins the drawn needs with draws of its own, so every
                         // other need, and every other variant's numbers, stay as they were.
                         if (prevention && prevented_[need] > 0 &&
@@ -621,45 +705,93 @@ private:
                                                     keyed_rng::uniform(w[1]));
                         seen_[i] |= seen_bit(s);
                         const auto srv = m_.route(s, nb, res.practice[i], keyed_rng::uniform(w[2]));
-                        const auto key_server =
-                            srv == no_server ? unroutable_base | static_cast<std::uint32_t>(s)
-                                             : srv;
-                        events.push_back(pack(key_server, need, res.age_band[i], nb));
+                        if (srv == no_server) { // no provider for the setting: unmet at once
+                            ++t.demand_by_need[nb * needs_ + need];
+                            ++t.demand_by_need_band[need * age_band_count + band];
+                            ++t.demand[cell(nb, s)];
+                            ++t.unmet[cell(nb, s)];
+                            ++t.unmet_by_need[nb * needs_ + need];
+                            ++t.unmet_by_band[band_cell(s, band)];
+                            continue;
+                        }
+                        ++t.per_server[srv]; // the demand tallies follow per cohort, below
+                        t.events.push_back(pack(srv, need, band, nb));
                     }
                 }
             });
-        all_events_.clear();
-        for (auto& local : events_) {
-            all_events_.insert(all_events_.end(), local.begin(), local.end());
-            local.clear();
-        }
-        radix_sort(all_events_, sort_scratch_);
+        timer.emplace(phases_.group);
+        std::vector<draw_tally*> parts; // the threads that drew needs
+        for (auto& t : tallies_)
+            parts.push_back(&t);
 
-        const auto& servers = m_.servers();
-        for (std::size_t i = 0; i < all_events_.size();) {
-            std::size_t j = i;
-            while (j < all_events_.size() && all_events_[j] == all_events_[i])
-                ++j;
-            const auto key = all_events_[i];
-            const auto count = static_cast<std::uint32_t>(j - i);
-            const auto srv = static_cast<std::uint32_t>(key >> 32);
-            const auto need = static_cast<std::uint32_t>((key >> 24) & 0xFF);
-            const auto band = static_cast<std::uint8_t>((key >> 21) & 0x7);
-            const auto nb = static_cast<std::uint32_t>(key & (max_neighbourhoods - 1));
-            demand_by_need_[nb * needs_ + need] += count;
-            demand_by_need_band_[need * age_band_count + band] += count;
-            if (srv >= unroutable_base) {
-                const auto s = static_cast<setting>(srv & 0xFF);
-                demand_[cell(nb, s)] += count;
-                unmet_[cell(nb, s)] += count;
-                unmet_by_need_[nb * needs_ + need] += count;
-                unmet_by_band_[band_cell(s, band)] += count;
-            } else {
-                demand_[cell(nb, servers[srv].where)] += count;
-                queues_[srv].push_back({now_, nb, count, static_cast<std::uint16_t>(need), band});
-                arrivals_[servers[srv].provider] += count;
+        // Each server's needs get one slice of all_events_ (servers in index order, the threads'
+        // shares one after another inside it); sorting a slice groups its needs into cohorts in
+        // key order, the same order whatever the thread count.
+        server_first_.resize(servers.size() + 1);
+        std::size_t at = 0;
+        for (std::size_t srv = 0; srv < servers.size(); ++srv) {
+            server_first_[srv] = at;
+            for (auto* p : parts) {
+                const auto n = p->per_server[srv];
+                p->per_server[srv] = static_cast<std::uint32_t>(at);
+                at += n;
             }
-            i = j;
+            arrivals_[servers[srv].provider] += static_cast<std::uint32_t>(at - server_first_[srv]);
+        }
+        server_first_[servers.size()] = at;
+        all_events_.resize(at);
+        tbb::parallel_for(std::size_t{0}, parts.size(), [&](std::size_t k) {
+            auto& p = *parts[k];
+            for (const auto key : p.events)
+                all_events_[p.per_server[key >> 32]++] = key;
+            p.events.clear();
+        });
+        tbb::parallel_for(
+            tbb::blocked_range<std::size_t>(0, servers.size(), 16),
+            [&](const tbb::blocked_range<std::size_t>& range) {
+                auto& scratch = sort_scratch_.local();
+                auto& t = local_tally();
+                for (auto srv = range.begin(); srv != range.end(); ++srv) {
+                    const auto where = servers[srv].where;
+                    const auto first =
+                        all_events_.begin() + static_cast<std::ptrdiff_t>(server_first_[srv]);
+                    const auto last =
+                        all_events_.begin() + static_cast<std::ptrdiff_t>(server_first_[srv + 1]);
+                    radix_sort(std::span<std::uint64_t>(first, last), scratch);
+                    for (auto i = first; i != last;) {
+                        auto j = i;
+                        while (j != last && *j == *i)
+                            ++j;
+                        const auto key = *i;
+                        const auto count = static_cast<std::uint32_t>(j - i);
+                        const auto need = static_cast<std::uint32_t>((key >> 24) & 0xFF);
+                        const auto band = static_cast<std::uint8_t>((key >> 21) & 0x7);
+                        const auto nb = static_cast<std::uint32_t>(key) & (max_neighbourhoods - 1);
+                        queues_[srv].push_back(
+                            {now_, nb, count, static_cast<std::uint16_t>(need), band});
+                        t.demand[cell(nb, where)] += count;
+                        t.demand_by_need[nb * needs_ + need] += count;
+                        t.demand_by_need_band[need * age_band_count + band] += count;
+                        i = j;
+                    }
+                }
+            });
+
+        const auto add_and_clear = [](std::vector<std::uint32_t>& total,
+                                      std::vector<std::uint32_t>& part) {
+            for (std::size_t k = 0; k < total.size(); ++k)
+                total[k] += part[k];
+            std::fill(part.begin(), part.end(), 0u);
+        };
+        for (auto& part : tallies_) { // all threads: those that grouped cohorts too
+            auto* p = &part;
+            add_and_clear(demand_, p->demand);
+            add_and_clear(unmet_, p->unmet);
+            add_and_clear(demand_by_need_, p->demand_by_need);
+            add_and_clear(unmet_by_need_, p->unmet_by_need);
+            add_and_clear(demand_by_need_band_, p->demand_by_need_band);
+            add_and_clear(unmet_by_band_, p->unmet_by_band);
+            std::fill(p->per_server.begin(), p->per_server.end(), 0u);
         }
     }
 
@@ -762,11 +894,13 @@ private:
         double cumulative;
     };
 
+    phase_seconds phases_;
     const model& m_;
     const variant& v_;
     keyed_rng rng_;
     run_point point_;
     resident_table residents_;       // this run point's population, changed by demography each year
+    resident_table spare_residents_; // last year's table, reused by demography for the next one
     std::vector<std::uint8_t> seen_; // per resident: care used this year (seen_practice | ...)
     std::vector<std::uint32_t> residents_per_nb_;
     std::uint32_t next_id_ = 0;
@@ -798,8 +932,10 @@ private:
     std::vector<std::vector<served>> served_;
     std::vector<double> minutes_used_server_, spare_min_;
     std::vector<std::uint32_t> queue_wait_; // weeks waited by contacts served from each queue
-    tbb::enumerable_thread_specific<std::vector<std::uint64_t>> events_;
-    std::vector<std::uint64_t> all_events_, sort_scratch_;
+    tbb::enumerable_thread_specific<draw_tally> tallies_;
+    tbb::enumerable_thread_specific<std::vector<std::uint64_t>> sort_scratch_;
+    std::vector<std::uint64_t> all_events_; // this step's routed needs, sliced by server
+    std::vector<std::size_t> server_first_; // per server: its slice of all_events_
     std::vector<std::uint32_t> demand_, contacts_, escalated_, unmet_, wait_, demand_by_need_,
         unmet_by_need_;
     std::vector<double> cost_;
@@ -818,8 +954,8 @@ private:
 namespace {
 
 // One run point from start to end, its recorder calls going to `rec`.
-void run_unit(const model& m, const run_plan& plan, const run_point& point, recorder& rec,
-              const run_options& options) {
+phase_seconds run_unit(const model& m, const run_plan& plan, const run_point& point, recorder& rec,
+                       const run_options& options) {
     rec.begin_point(point);
     stepper s(m, plan.variants[point.variant], plan.seed, point);
     // Each anniversary of the start date ends a simulated year (and runs demography), and the
@@ -841,6 +977,7 @@ void run_unit(const model& m, const run_plan& plan, const run_point& point, reco
     while (year < static_cast<std::uint32_t>(h.years))
         s.end_year(year++, rec);
     rec.end_point(point);
+    return s.phases();
 }
 
 // Bytes a unit_buffer holds for one run point of this model (every step's arrays).
@@ -869,6 +1006,7 @@ void run(const model& m, const run_plan& plan, recorder& rec, const run_options&
         // Several units at once keep every thread busy through the serial parts of a step. Their
         // recorder calls are buffered and handed on in plan order, so results and files are those
         // of a sequential run. Only when the buffers fit the memory allowance.
+        phase_seconds phases;
         std::size_t at_once = 1;
         if (threads > 1 && todo.size() > 1 &&
             buffered_bytes(m) * threads <= options.unit_buffer_bytes)
@@ -876,22 +1014,42 @@ void run(const model& m, const run_plan& plan, recorder& rec, const run_options&
         for (std::size_t first = 0; first < todo.size(); first += at_once) {
             const auto n = std::min(at_once, todo.size() - first);
             if (n == 1) {
-                run_unit(m, plan, todo[first], rec, options);
+                phases += run_unit(m, plan, todo[first], rec, options);
                 continue;
             }
             std::vector<unit_buffer> buffers(n);
+            std::vector<phase_seconds> unit_phases(n);
             tbb::parallel_for(
                 tbb::blocked_range<std::size_t>(0, n, 1),
                 [&](const tbb::blocked_range<std::size_t>& range) {
                     for (auto i = range.begin(); i != range.end(); ++i)
-                        run_unit(m, plan, todo[first + i], buffers[i], options);
+                        unit_phases[i] = run_unit(m, plan, todo[first + i], buffers[i], options);
                 },
                 tbb::simple_partitioner());
             for (const auto& b : buffers)
                 b.replay(rec);
+            for (const auto& p : unit_phases)
+                phases += p;
         }
         rec.end();
+        if (options.phases)
+            *options.phases += phases;
     });
+}
+
+phase_seconds& phase_seconds::operator+=(const phase_seconds& o) {
+    levers += o.levers;
+    expire += o.expire;
+    draw += o.draw;
+    group += o.group;
+    serve += o.serve;
+    account += o.account;
+    year_end += o.year_end;
+    return *this;
+}
+
+double phase_seconds::total() const {
+    return levers + expire + draw + group + serve + account + year_end;
 }
 
 } // namespace zorgsim

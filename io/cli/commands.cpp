@@ -175,8 +175,11 @@ int run_command(const run_request& r) {
     };
     // Units complete in a resumed file, and units dealt to other ranks, are not run here.
     const auto skip = [&](const run_point& p) { return !writer.runs_here(p); };
+    phase_seconds phases;
+    run_options options{threads, cancelled, skip};
+    options.phases = &phases;
     try {
-        run(l.frozen, l.plan, both, run_options{threads, cancelled, skip});
+        run(l.frozen, l.plan, both, options);
     } catch (...) {
         const auto failure = std::current_exception();
         const bool cancel = exit_code_of(failure) == exit_code::interrupted;
@@ -218,6 +221,11 @@ int run_command(const run_request& r) {
         return ok;
     spdlog::info("writing took {:.1f} s of {:.1f} s ({:.0f}%)", writer.seconds_writing(), seconds,
                  100 * writer.seconds_writing() / std::max(seconds, 1e-9));
+    spdlog::debug("engine phases, seconds summed over the units run here: levers {:.1f}, "
+                  "expiry {:.1f}, drawing needs {:.1f}, grouping them {:.1f}, serving {:.1f}, "
+                  "results {:.1f}, year ends {:.1f}",
+                  phases.levers, phases.expire, phases.draw, phases.group, phases.serve,
+                  phases.account, phases.year_end);
     // The summary describes variant 0, replicate 0; a resumed run may have kept it from before.
     if (!r.quiet && totals.summary().steps > 0)
         fmt::print("{}", format_summary(l.frozen, l.file.title, totals.summary()));

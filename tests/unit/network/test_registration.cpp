@@ -4,10 +4,16 @@
 #include "engine/network/travel.hpp"
 #include "tests/support/tiny_model.hpp"
 
+#include <boost/graph/successive_shortest_path_nonnegative_weights.hpp>
+// find_flow_cost.hpp needs the named parameters included above first.
+#include <boost/graph/find_flow_cost.hpp>
 #include <catch2/catch.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <functional>
 #include <limits>
+#include <numeric>
 #include <random>
 
 using namespace zorgsim;
@@ -64,6 +70,91 @@ std::pair<std::uint64_t, double> brute_force(const assignment_problem& pb) {
     return best;
 }
 
+// The reference for solve_assignment: the same network solved by Boost's
+// successive_shortest_path_nonnegative_weights (one Dijkstra per augmenting path), with the
+// penalty of registration.cpp on the "unassigned" arcs.
+assignment_result boost_reference(const assignment_problem& pb) {
+    using traits = boost::adjacency_list_traits<boost::vecS, boost::vecS, boost::directedS>;
+    using graph = boost::adjacency_list<
+        boost::vecS, boost::vecS, boost::directedS, boost::no_property,
+        boost::property<
+            boost::edge_capacity_t, std::int64_t,
+            boost::property<boost::edge_residual_capacity_t, std::int64_t,
+                            boost::property<boost::edge_reverse_t, traits::edge_descriptor,
+                                            boost::property<boost::edge_weight_t, double>>>>>;
+    const auto sources = pb.supply.size();
+    const auto sinks = pb.places.size();
+    graph g(2 + sources + sinks);
+    const std::size_t s = 0, t = 1;
+    auto capacity = boost::get(boost::edge_capacity, g);
+    auto reverse = boost::get(boost::edge_reverse, g);
+    auto weight = boost::get(boost::edge_weight, g);
+    const auto add_arc = [&](std::size_t from, std::size_t to, std::int64_t cap, double cost) {
+        const auto e = boost::add_edge(from, to, g).first;
+        const auto r = boost::add_edge(to, from, g).first;
+        capacity[e] = cap;
+        capacity[r] = 0;
+        weight[e] = cost;
+        weight[r] = -cost;
+        reverse[e] = r;
+        reverse[r] = e;
+        return e;
+    };
+    double max_cost = 0;
+    std::vector<double> cost(pb.arcs.size());
+    for (std::size_t a = 0; a < pb.arcs.size(); ++a) {
+        cost[a] = std::round(pb.arcs[a].travel_min * flow_cost_per_travel_min);
+        max_cost = std::max(max_cost, cost[a]);
+    }
+    const double penalty = (max_cost + 1) * static_cast<double>(sources + 2);
+    std::vector<traits::edge_descriptor> arc_edge, unassigned_edge;
+    for (std::size_t h = 0; h < sources; ++h) {
+        add_arc(s, 2 + h, pb.supply[h], 0);
+        unassigned_edge.push_back(add_arc(2 + h, t, pb.supply[h], penalty));
+    }
+    for (std::size_t a = 0; a < pb.arcs.size(); ++a)
+        arc_edge.push_back(add_arc(2 + pb.arcs[a].from, 2 + sources + pb.arcs[a].to,
+                                   pb.supply[pb.arcs[a].from], cost[a]));
+    for (std::size_t k = 0; k < sinks; ++k)
+        add_arc(2 + sources + k, t, pb.places[k], 0);
+
+    boost::successive_shortest_path_nonnegative_weights(g, s, t);
+
+    auto residual = boost::get(boost::edge_residual_capacity, g);
+    assignment_result out;
+    // find_flow_cost multiplies the integer flow by the double cost inside Boost.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wconversion"
+    out.flow_cost = boost::find_flow_cost(g);
+#pragma GCC diagnostic pop
+    for (std::size_t a = 0; a < pb.arcs.size(); ++a) {
+        const auto e = arc_edge[a];
+        out.flow.push_back(static_cast<std::uint32_t>(capacity[e] - residual[e]));
+        out.travel_min_total += static_cast<double>(out.flow[a]) * pb.arcs[a].travel_min;
+    }
+    for (const auto e : unassigned_edge)
+        out.unassigned.push_back(static_cast<std::uint32_t>(capacity[e] - residual[e]));
+    return out;
+}
+
+// Nobody lost, no place exceeded, flow only where arcs are.
+void check_feasible(const assignment_problem& pb, const assignment_result& res) {
+    REQUIRE(res.flow.size() == pb.arcs.size());
+    REQUIRE(res.unassigned.size() == pb.supply.size());
+    std::vector<std::uint64_t> out(pb.supply.size(), 0), in(pb.places.size(), 0);
+    for (std::size_t a = 0; a < pb.arcs.size(); ++a) {
+        out[pb.arcs[a].from] += res.flow[a];
+        in[pb.arcs[a].to] += res.flow[a];
+    }
+    for (std::size_t h = 0; h < pb.supply.size(); ++h)
+        CHECK(out[h] + res.unassigned[h] == pb.supply[h]);
+    for (std::size_t k = 0; k < pb.places.size(); ++k)
+        CHECK(in[k] <= pb.places[k]);
+}
+
+std::uint64_t total(const std::vector<std::uint32_t>& v) {
+    return std::accumulate(v.begin(), v.end(), std::uint64_t{0});
+}
 } // namespace
 
 TEST_CASE("travel minutes from great-circle distance", "[travel]") {
@@ -117,6 +208,51 @@ TEST_CASE("the min-cost flow equals the best assignment found by enumeration",
             CHECK(out[h] + res.unassigned[h] == pb.supply[h]);
         for (std::size_t k = 0; k < 3; ++k)
             CHECK(in[k] <= pb.places[k]);
+    }
+}
+
+TEST_CASE("the min-cost flow equals Boost's successive shortest paths on random problems",
+          "[registration][flow]") {
+    std::mt19937 gen(20250611);
+    for (int trial = 0; trial < 200; ++trial) {
+        std::uniform_int_distribution<std::size_t> n_sources(5, 40), n_sinks(3, 30);
+        const auto sources = n_sources(gen), sinks = n_sinks(gen);
+        // Every third problem is short of places; few distinct minutes make ties in cost.
+        const bool short_of_places = trial % 3 == 0;
+        const bool ties = trial % 2 == 0;
+        std::uniform_int_distribution<std::uint32_t> supply(0, 60);
+        std::uniform_int_distribution<std::uint32_t> places(0, short_of_places ? 40 : 150);
+        std::uniform_int_distribution<int> whole_min(1, ties ? 4 : 60), hundredths(0, 99);
+        std::uniform_int_distribution<std::size_t> n_arcs(1, std::min<std::size_t>(sinks, 8));
+        assignment_problem pb;
+        for (std::size_t h = 0; h < sources; ++h)
+            pb.supply.push_back(supply(gen));
+        for (std::size_t k = 0; k < sinks; ++k)
+            pb.places.push_back(places(gen));
+        std::vector<std::uint32_t> order(sinks);
+        std::iota(order.begin(), order.end(), 0u);
+        for (std::uint32_t h = 0; h < sources; ++h) {
+            std::shuffle(order.begin(), order.end(), gen);
+            const auto m = n_arcs(gen);
+            for (std::size_t j = 0; j < m; ++j) {
+                const double minutes = whole_min(gen) + (ties ? 0.5 * static_cast<double>(j % 2)
+                                                              : hundredths(gen) / 100.0);
+                pb.arcs.push_back({h, order[j], minutes});
+            }
+        }
+        INFO("trial " << trial << ": " << sources << " sources, " << sinks << " sinks, "
+                      << pb.arcs.size() << " arcs");
+        const auto res = solve_assignment(pb);
+        const auto ref = boost_reference(pb);
+        check_feasible(pb, res);
+        check_feasible(pb, ref);
+        CHECK(total(res.unassigned) == total(ref.unassigned));
+        CHECK(res.flow_cost == ref.flow_cost); // whole numbers, exact in doubles
+        CHECK(res.travel_min_total == Approx(ref.travel_min_total).epsilon(1e-12));
+        // Fully deterministic: a second solve gives the same flows.
+        const auto again = solve_assignment(pb);
+        CHECK(again.flow == res.flow);
+        CHECK(again.unassigned == res.unassigned);
     }
 }
 
