@@ -645,8 +645,9 @@ private:
     // the threads' tallies gives the same totals in any order.
     struct draw_tally {
         std::vector<std::uint64_t> events;
-        std::vector<std::uint32_t> per_server;                    // count, then write cursor
-        std::vector<std::uint32_t> demand, unmet;                 // neighbourhood x setting
+        std::vector<std::uint32_t> due;           // rows of a range with a need this step
+        std::vector<std::uint32_t> per_server;    // count, then write cursor
+        std::vector<std::uint32_t> demand, unmet; // neighbourhood x setting
         std::vector<std::uint32_t> demand_by_need, unmet_by_need; // neighbourhood x need
         std::vector<std::uint32_t> demand_by_need_band;           // need x age band
         std::vector<std::uint32_t> unmet_by_band;                 // setting x age band
@@ -676,9 +677,17 @@ private:
             [&](const tbb::blocked_range<std::size_t>& range) {
                 auto& t = local_tally();
                 const double step_end = now_ + 1.0;
+                // Most residents have no need this week, a random quarter do: listing those
+                // without a branch first spares a mispredicted branch per resident.
+                auto& due = t.due;
+                due.resize(range.size());
+                std::size_t due_count = 0;
                 for (std::size_t i = range.begin(); i != range.end(); ++i) {
-                    if (next_need_[i] >= step_end) // most residents: no need this week
-                        continue;
+                    due[due_count] = static_cast<std::uint32_t>(i);
+                    due_count += next_need_[i] < step_end;
+                }
+                for (std::size_t k = 0; k < due_count; ++k) {
+                    const std::size_t i = due[k];
                     const auto c = class_of(i);
                     const auto id = res.id[i];
                     const double* need_cumulative = &class_cumulative_[c * needs_];
