@@ -76,7 +76,7 @@ struct year_counts {
     persons_by_band_sex by_band_sex{};
 };
 
-// resize() writes every new element; the columns are written by two threads rather than one. A
+// resize() writes every new element; the columns are resized as three tasks rather than one. A
 // column that must grow gets 3% headroom, so that a table reused the next year (the population
 // grows by well under 3% a year) is not allocated, and its pages first touched, again.
 template <typename T>

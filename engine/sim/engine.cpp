@@ -1031,8 +1031,14 @@ void run(const model& m, const run_plan& plan, recorder& rec, const run_options&
             tbb::parallel_for(
                 tbb::blocked_range<std::size_t>(0, n, 1),
                 [&](const tbb::blocked_range<std::size_t>& range) {
+                    // Isolated: a thread waiting inside one unit's parallel loop must not
+                    // start another unit there (it would stall the first and count its time
+                    // in the first unit's phase too).
                     for (auto i = range.begin(); i != range.end(); ++i)
-                        unit_phases[i] = run_unit(m, plan, todo[first + i], buffers[i], options);
+                        tbb::this_task_arena::isolate([&] {
+                            unit_phases[i] =
+                                run_unit(m, plan, todo[first + i], buffers[i], options);
+                        });
                 },
                 tbb::simple_partitioner());
             for (const auto& b : buffers)

@@ -12,7 +12,9 @@
 namespace zorgsim {
 
 // Wall-clock seconds spent in each part of a run, summed over its run points (points that run side
-// by side each add their own time). For the benchmarks and the command line's -v report.
+// by side each add their own time). For the benchmarks and the command line's -v report. Not
+// timed: setting up a run point and handing buffered points to the recorder; `account` includes
+// the recorder's work for a point that runs alone (the results file writes a year-block there).
 struct phase_seconds {
     double levers = 0;   // practice closures and this step's lever effects
     double expire = 0;   // needs that waited too long move on or count as unmet
