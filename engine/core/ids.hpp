@@ -80,7 +80,36 @@ inline constexpr std::array<std::string_view, provider_type_count> provider_type
 enum class care_line : std::uint8_t { first, second };
 
 // The provider type whose capacity a setting uses (gp, poh_s and poh_ggz are pools of a practice).
-provider_type provider_type_of(setting s);
+// Inline: it is asked for every need drawn.
+constexpr provider_type provider_type_of(setting s) {
+    switch (s) {
+    case setting::gp:
+    case setting::poh_s:
+    case setting::poh_ggz:
+        return provider_type::gp_practice;
+    case setting::out_of_hours_gp:
+        return provider_type::out_of_hours_gp;
+    case setting::pharmacy:
+        return provider_type::pharmacy;
+    case setting::physiotherapy:
+        return provider_type::physiotherapy;
+    case setting::district_nursing:
+        return provider_type::district_nursing;
+    case setting::welfare:
+        return provider_type::welfare;
+    case setting::hospital_outpatient:
+        return provider_type::hospital_outpatient;
+    case setting::emergency_department:
+        return provider_type::emergency_department;
+    case setting::hospital_admission:
+        return provider_type::hospital_admission;
+    case setting::mental_health_specialist:
+        return provider_type::mental_health_specialist;
+    case setting::nursing_home:
+        return provider_type::nursing_home;
+    }
+    return provider_type::gp_practice;
+}
 care_line line_of(provider_type t);
 
 // Age bands used throughout the parameter set (DOMAIN.md).

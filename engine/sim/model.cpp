@@ -89,24 +89,6 @@ model::model(model_inputs in) : in_(std::move(in)) {
     }
 }
 
-std::uint32_t model::route(setting s, std::uint32_t nb, std::uint32_t practice, double u) const {
-    const auto type = provider_type_of(s);
-    if (type == provider_type::gp_practice) // unregistered residents have no practice to go to
-        return practice == no_practice ? no_server : server_of(practice, s);
-    if (practice != no_practice) {
-        const auto at = practice * setting_count + static_cast<std::size_t>(s);
-        const auto first = referral_first_[at], last = referral_first_[at + 1];
-        if (first < last) {
-            auto k = first;
-            while (k + 1 < last && u >= referral_cumulative_[k])
-                ++k;
-            return server_of(referral_to_[k], s);
-        }
-    }
-    const auto q = nearest_[nb][static_cast<std::size_t>(type)];
-    return q == no_provider ? no_server : server_of(q, s);
-}
-
 std::uint32_t model::escalation_target(setting s, std::uint32_t nb,
                                        std::uint32_t from_provider) const {
     if (const auto same = server_of(from_provider, s); same != no_server)
