@@ -13,6 +13,7 @@
 #include <tbb/task_arena.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <deque>
@@ -645,7 +646,7 @@ private:
     // the threads' tallies gives the same totals in any order.
     struct draw_tally {
         std::vector<std::uint64_t> events;
-        std::vector<std::uint32_t> due;           // rows of a range with a need this step
+        std::vector<std::uint32_t> due;           // rows of a range with a need left to draw
         std::vector<std::uint32_t> per_server;    // count, then write cursor
         std::vector<std::uint32_t> demand, unmet; // neighbourhood x setting
         std::vector<std::uint32_t> demand_by_need, unmet_by_need; // neighbourhood x need
@@ -686,46 +687,85 @@ private:
                     due[due_count] = static_cast<std::uint32_t>(i);
                     due_count += next_need_[i] < step_end;
                 }
-                for (std::size_t k = 0; k < due_count; ++k) {
-                    const std::size_t i = due[k];
+                // One need of resident i: which need, where, which provider.
+                const auto place_need = [&](std::size_t i, std::uint32_t j,
+                                            const std::array<std::uint32_t, 4>& w) {
                     const auto c = class_of(i);
                     const auto id = res.id[i];
                     const double* need_cumulative = &class_cumulative_[c * needs_];
                     const auto nb = res.neighbourhood[i];
                     const auto band = res.age_band[i];
-                    for (std::uint32_t j = 0; next_need_[i] < step_end; ++j) {
-                        // One draw per need: which need, where, which provider, and the time
-                        // to the resident's next need (exponential: a Poisson process).
-                        const auto w = rng_.words(rng_stream::demand_detail, id, now_, j);
-                        next_need_[i] += -std::log(keyed_rng::uniform(w[3])) / class_mean_[c];
-                        const double un = keyed_rng::uniform(w[0]);
-                        // The first need whose cumulative share exceeds the draw (the last
-                        // one for a draw at the top of the range).
-                        const auto need = static_cast<std::uint32_t>(
-                            std::upper_bound(need_cumulative, need_cumulative + needs_ - 1, un) -
-                            need_cumulative);
-                        // Prevention thins the drawn needs with draws of its own, so every
-                        // other need, and every other variant's numbers, stay as they were.
-                        if (prevention && prevented_[need] > 0 &&
-                            keyed_rng::uniform(rng_.words(rng_stream::prevention, id, now_, j)[0]) <
-                                prevented_[need])
-                            continue;
-                        const auto s = pick_setting(static_cast<std::uint32_t>(i), need, j,
-                                                    keyed_rng::uniform(w[1]));
-                        seen_[i] |= seen_bit(s);
-                        const auto srv = m_.route(s, nb, res.practice[i], keyed_rng::uniform(w[2]));
-                        if (srv == no_server) { // no provider for the setting: unmet at once
-                            ++t.demand_by_need[nb * needs_ + need];
-                            ++t.demand_by_need_band[need * age_band_count + band];
-                            ++t.demand[cell(nb, s)];
-                            ++t.unmet[cell(nb, s)];
-                            ++t.unmet_by_need[nb * needs_ + need];
-                            ++t.unmet_by_band[band_cell(s, band)];
-                            continue;
-                        }
-                        ++t.per_server[srv]; // the demand tallies follow per cohort, below
-                        t.events.push_back(pack(srv, need, band, nb));
+                    const double un = keyed_rng::uniform(w[0]);
+                    // The first need whose cumulative share exceeds the draw (the last one for
+                    // a draw at the top of the range).
+                    const auto need = static_cast<std::uint32_t>(
+                        std::upper_bound(need_cumulative, need_cumulative + needs_ - 1, un) -
+                        need_cumulative);
+                    // Prevention thins the drawn needs with draws of its own, so every
+                    // other need, and every other variant's numbers, stay as they were.
+                    if (prevention && prevented_[need] > 0 &&
+                        keyed_rng::uniform(rng_.words(rng_stream::prevention, id, now_, j)[0]) <
+                            prevented_[need])
+                        return;
+                    const auto s = pick_setting(static_cast<std::uint32_t>(i), need, j,
+                                                keyed_rng::uniform(w[1]));
+                    seen_[i] |= seen_bit(s);
+                    const auto srv = m_.route(s, nb, res.practice[i], keyed_rng::uniform(w[2]));
+                    if (srv == no_server) { // no provider for the setting: unmet at once
+                        ++t.demand_by_need[nb * needs_ + need];
+                        ++t.demand_by_need_band[need * age_band_count + band];
+                        ++t.demand[cell(nb, s)];
+                        ++t.unmet[cell(nb, s)];
+                        ++t.unmet_by_need[nb * needs_ + need];
+                        ++t.unmet_by_band[band_cell(s, band)];
+                        return;
                     }
+                    ++t.per_server[srv]; // the demand tallies follow per cohort, below
+                    t.events.push_back(pack(srv, need, band, nb));
+                };
+                // Draws go round by round: first every due resident's first need, then the
+                // second need of those with another, and so on. Within a round the draws depend
+                // on nothing else, so a batch of them gets its Philox words eight lanes at a time
+                // and its logs overlapped before any is placed; and no per-resident loop of
+                // random length mispredicts its exit. The order of the events does not matter:
+                // each server's are sorted by key, the tallies are sums.
+                constexpr std::size_t batch = 16;
+                std::array<std::array<std::uint32_t, 4>, batch> words;
+                std::array<double, batch> gap;
+                std::array<std::uint32_t, batch> rows, ids;
+                for (std::uint32_t j = 0; due_count > 0; ++j) {
+                    std::size_t again = 0; // residents with a further need, kept in place in due
+                    for (std::size_t k0 = 0; k0 < due_count; k0 += batch) {
+                        const std::size_t n = std::min(batch, due_count - k0);
+                        // Unused lanes of the last batch draw for resident 0, and are ignored.
+                        ids.fill(0);
+                        for (std::size_t b = 0; b < n; ++b) {
+                            rows[b] = due[k0 + b];
+                            ids[b] = res.id[rows[b]];
+                        }
+                        for (std::size_t b = 0; b < batch; b += 8)
+                            rng_.words8(rng_stream::demand_detail, &ids[b], now_, j, &words[b]);
+                        // The need shares of the batch's classes, read when placing the needs,
+                        // are too many to stay cached: fetching them now overlaps the misses.
+                        for (std::size_t b = 0; b < n; ++b) {
+                            const char* shares = reinterpret_cast<const char*>(
+                                &class_cumulative_[class_of(rows[b]) * needs_]);
+                            for (std::size_t at = 0; at < needs_ * sizeof(double); at += 64)
+                                __builtin_prefetch(shares + at);
+                        }
+                        // The time to the resident's next need: exponential, a Poisson process.
+                        for (std::size_t b = 0; b < n; ++b)
+                            gap[b] = -std::log(keyed_rng::uniform(words[b][3])) /
+                                     class_mean_[class_of(rows[b])];
+                        for (std::size_t b = 0; b < n; ++b) {
+                            const std::size_t i = rows[b];
+                            next_need_[i] += gap[b];
+                            place_need(i, j, words[b]);
+                            due[again] = rows[b];
+                            again += next_need_[i] < step_end;
+                        }
+                    }
+                    due_count = again;
                 }
             });
         timer.emplace(phases_.group);

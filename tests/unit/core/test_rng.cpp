@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 using namespace zorgsim;
@@ -18,6 +19,19 @@ TEST_CASE("keyed random numbers depend only on their key", "[rng]") {
           other_seed.words(rng_stream::demand_count, 7, 3));
     CHECK(a.words(rng_stream::demand_count, 7, 3) !=
           other_rep.words(rng_stream::demand_count, 7, 3));
+}
+
+TEST_CASE("eight entities' words at once are those drawn one by one", "[rng]") {
+    const keyed_rng r(0x123456789ABCDEFull, 3);
+    std::array<std::uint32_t, 8> ids{};
+    for (std::uint32_t k = 0; k < 1000; ++k) {
+        for (std::uint32_t b = 0; b < 8; ++b)
+            ids[b] = k * 2654435761u + b * 40503u;
+        std::array<std::array<std::uint32_t, 4>, 8> out;
+        r.words8(rng_stream::demand_detail, ids.data(), k, k % 5, out.data());
+        for (std::uint32_t b = 0; b < 8; ++b)
+            REQUIRE(out[b] == r.words(rng_stream::demand_detail, ids[b], k, k % 5));
+    }
 }
 
 TEST_CASE("uniforms lie in (0,1) with mean 1/2 and variance 1/12", "[rng]") {
