@@ -3,7 +3,7 @@
 
 #include "engine/care/propensity.hpp"
 #include "engine/core/error.hpp"
-#include "engine/core/radix_sort.hpp"
+#include "engine/core/key_counter.hpp"
 #include "engine/core/rng.hpp"
 
 #include <tbb/blocked_range.h>
@@ -774,8 +774,8 @@ private:
             parts.push_back(&t);
 
         // Each server's needs get one slice of all_events_ (servers in index order, the threads'
-        // shares one after another inside it); sorting a slice groups its needs into cohorts in
-        // key order, the same order whatever the thread count.
+        // shares one after another inside it); counting the equal keys of a slice groups its needs
+        // into cohorts in key order, the same order whatever the thread count.
         server_first_.resize(servers.size() + 1);
         std::size_t at = 0;
         for (std::size_t srv = 0; srv < servers.size(); ++srv) {
@@ -792,27 +792,19 @@ private:
         tbb::parallel_for(std::size_t{0}, parts.size(), [&](std::size_t k) {
             auto& p = *parts[k];
             for (const auto key : p.events)
-                all_events_[p.per_server[key >> 32]++] = key;
+                all_events_[p.per_server[key >> 32]++] = static_cast<std::uint32_t>(key);
             p.events.clear();
         });
         tbb::parallel_for(
             tbb::blocked_range<std::size_t>(0, servers.size(), 16),
             [&](const tbb::blocked_range<std::size_t>& range) {
-                auto& scratch = sort_scratch_.local();
+                auto& counter = key_counter_.local();
                 auto& t = local_tally();
                 for (auto srv = range.begin(); srv != range.end(); ++srv) {
                     const auto where = servers[srv].where;
-                    const auto first =
-                        all_events_.begin() + static_cast<std::ptrdiff_t>(server_first_[srv]);
-                    const auto last =
-                        all_events_.begin() + static_cast<std::ptrdiff_t>(server_first_[srv + 1]);
-                    radix_sort(std::span<std::uint64_t>(first, last), scratch);
-                    for (auto i = first; i != last;) {
-                        auto j = i;
-                        while (j != last && *j == *i)
-                            ++j;
-                        const auto key = *i;
-                        const auto count = static_cast<std::uint32_t>(j - i);
+                    const auto first = all_events_.data() + server_first_[srv];
+                    const auto last = all_events_.data() + server_first_[srv + 1];
+                    for (const auto& [key, count] : counter.count(first, last)) {
                         const auto need = static_cast<std::uint32_t>((key >> 24) & 0xFF);
                         const auto band = static_cast<std::uint8_t>((key >> 21) & 0x7);
                         const auto nb = static_cast<std::uint32_t>(key) & (max_neighbourhoods - 1);
@@ -821,7 +813,6 @@ private:
                         t.demand[cell(nb, where)] += count;
                         t.demand_by_need[nb * needs_ + need] += count;
                         t.demand_by_need_band[need * age_band_count + band] += count;
-                        i = j;
                     }
                 }
             });
@@ -982,8 +973,10 @@ private:
     std::vector<double> minutes_used_server_, spare_min_;
     std::vector<std::uint32_t> queue_wait_; // weeks waited by contacts served from each queue
     tbb::enumerable_thread_specific<draw_tally> tallies_;
-    tbb::enumerable_thread_specific<std::vector<std::uint64_t>> sort_scratch_;
-    std::vector<std::uint64_t> all_events_; // this step's routed needs, sliced by server
+    tbb::enumerable_thread_specific<key_counter> key_counter_;
+    // This step's routed needs, sliced by server: the low halves of their keys (the high half is
+    // the server).
+    std::vector<std::uint32_t> all_events_;
     std::vector<std::size_t> server_first_; // per server: its slice of all_events_
     std::vector<std::uint32_t> demand_, contacts_, escalated_, unmet_, wait_, demand_by_need_,
         unmet_by_need_;

@@ -1,4 +1,4 @@
-#include "engine/core/radix_sort.hpp"
+#include "engine/core/key_counter.hpp"
 #include "engine/core/rng.hpp"
 
 #include <catch2/catch.hpp>
@@ -75,29 +75,33 @@ TEST_CASE("Poisson by inversion has the right mean, variance and zero probabilit
     }
 }
 
-TEST_CASE("radix sort agrees with std::sort on event-like and random keys", "[radix_sort]") {
-    std::vector<std::uint64_t> scratch;
-    for (int trial = 0; trial < 5; ++trial) {
-        std::vector<std::uint64_t> keys;
+TEST_CASE("counting keys gives each distinct key once, ascending, with its count",
+          "[key_counter]") {
+    zorgsim::key_counter counter; // one counter for every trial, as a thread reuses it per server
+    for (int trial = 0; trial < 6; ++trial) {
         const zorgsim::keyed_rng rng(11, static_cast<std::uint32_t>(trial));
-        // The last trial is below the size where std::sort takes over.
-        const std::uint32_t n = trial == 4 ? 50 : 20000;
+        std::vector<std::uint32_t> keys;
+        const std::uint32_t n = trial == 5 ? 0 : 20000;
         for (std::uint32_t i = 0; i < n; ++i) {
-            const auto w = rng.words(zorgsim::rng_stream::demand_detail, i, 0);
-            const std::uint64_t k =
-                trial == 0   ? (std::uint64_t{w[0]} << 32) | w[1]                // all bytes random
-                : trial == 1 ? (std::uint64_t{w[0] % 300} << 32) | (w[1] % 5000) // event-like
-                : trial == 2 ? 42u                                               // all equal
-                : trial == 3 ? std::uint64_t{i} << 40                            // one byte differs
-                             : w[0];                                             // short run
-            keys.push_back(k);
+            const auto w = rng.words(zorgsim::rng_stream::demand_detail, i, 0)[0];
+            keys.push_back(trial == 0   ? w                         // nearly all distinct: grows
+                           : trial == 1 ? (w % 18) << 24 | (w % 40) // event-like: few distinct
+                           : trial == 2 ? 42u                       // all equal
+                           : trial == 3 ? w % 3000                  // a thousand or so, then fewer
+                                        : (w % 7) * 0x9E3779B1u);   // keys that share hash bits
         }
-        auto expected = keys;
-        std::sort(expected.begin(), expected.end());
-        zorgsim::radix_sort(keys, scratch);
-        CHECK(keys == expected);
+        auto sorted = keys;
+        std::sort(sorted.begin(), sorted.end());
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> expected;
+        for (const auto k : sorted) {
+            if (expected.empty() || expected.back().first != k)
+                expected.emplace_back(k, 0);
+            ++expected.back().second;
+        }
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> got;
+        for (const auto& e : counter.count(keys.data(), keys.data() + keys.size()))
+            got.emplace_back(e.key, e.count);
+        INFO("trial " << trial);
+        CHECK(got == expected);
     }
-    std::vector<std::uint64_t> empty;
-    zorgsim::radix_sort(empty, scratch);
-    CHECK(empty.empty());
 }
