@@ -687,10 +687,9 @@ private:
                     due[due_count] = static_cast<std::uint32_t>(i);
                     due_count += next_need_[i] < step_end;
                 }
-                // One need of resident i: which need, where, which provider.
-                const auto place_need = [&](std::size_t i, std::uint32_t j,
+                // One need of resident i (of class c): which need, where, which provider.
+                const auto place_need = [&](std::size_t i, std::size_t c, std::uint32_t j,
                                             const std::array<std::uint32_t, 4>& w) {
-                    const auto c = class_of(i);
                     const auto id = res.id[i];
                     const double* need_cumulative = &class_cumulative_[c * needs_];
                     const auto nb = res.neighbourhood[i];
@@ -733,6 +732,7 @@ private:
                 std::array<std::array<std::uint32_t, 4>, batch> words;
                 std::array<double, batch> gap;
                 std::array<std::uint32_t, batch> rows, ids;
+                std::array<std::size_t, batch> classes;
                 for (std::uint32_t j = 0; due_count > 0; ++j) {
                     std::size_t again = 0; // residents with a further need, kept in place in due
                     for (std::size_t k0 = 0; k0 < due_count; k0 += batch) {
@@ -742,6 +742,7 @@ private:
                         for (std::size_t b = 0; b < n; ++b) {
                             rows[b] = due[k0 + b];
                             ids[b] = res.id[rows[b]];
+                            classes[b] = class_of(rows[b]);
                         }
                         for (std::size_t b = 0; b < batch; b += 8)
                             rng_.words8(rng_stream::demand_detail, &ids[b], now_, j, &words[b]);
@@ -749,18 +750,18 @@ private:
                         // are too many to stay cached: fetching them now overlaps the misses.
                         for (std::size_t b = 0; b < n; ++b) {
                             const char* shares = reinterpret_cast<const char*>(
-                                &class_cumulative_[class_of(rows[b]) * needs_]);
+                                &class_cumulative_[classes[b] * needs_]);
                             for (std::size_t at = 0; at < needs_ * sizeof(double); at += 64)
                                 __builtin_prefetch(shares + at);
                         }
                         // The time to the resident's next need: exponential, a Poisson process.
                         for (std::size_t b = 0; b < n; ++b)
                             gap[b] = -std::log(keyed_rng::uniform(words[b][3])) /
-                                     class_mean_[class_of(rows[b])];
+                                     class_mean_[classes[b]];
                         for (std::size_t b = 0; b < n; ++b) {
                             const std::size_t i = rows[b];
                             next_need_[i] += gap[b];
-                            place_need(i, j, words[b]);
+                            place_need(i, classes[b], j, words[b]);
                             due[again] = rows[b];
                             again += next_need_[i] < step_end;
                         }
